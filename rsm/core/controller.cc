@@ -1,0 +1,112 @@
+#include "rsm/core/controller.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "rsm/core/controller_attributes.h"
+#include "rsm/core/rsm_status.h"
+#include "rsm/core/runtime.h"
+#include "transport/port.h"
+
+namespace rsm::core {
+namespace {
+
+constexpr absl::string_view kLoopback = "loopback";
+
+}  // namespace
+
+std::string CanonicalControllerName(absl::string_view name) {
+  if (absl::StartsWith(name, kLoopback)) {
+    absl::string_view unit = name.substr(kLoopback.size());
+    bool all_digits = true;
+    for (char c : unit) all_digits = all_digits && absl::ascii_isdigit(c);
+    if (all_digits) return std::string(kLoopback);
+  }
+  return std::string(name);
+}
+
+ControllerRegistry& ControllerRegistry::Instance() {
+  static ControllerRegistry* const registry = new ControllerRegistry();
+  return *registry;
+}
+
+absl::StatusOr<Controller*> ControllerRegistry::Acquire(
+    absl::string_view name) {
+  const std::string canonical = CanonicalControllerName(name);
+  absl::MutexLock lock(&mutex_);
+  for (const std::unique_ptr<Controller>& controller : controllers_) {
+    if (controller->name() == canonical) {
+      ++controller->references_;
+      return controller.get();
+    }
+  }
+  // Bringing up a DPDK controller the first time may initialise EAL; that is
+  // done under the lock so two threads cannot create the same controller.
+  absl::StatusOr<std::unique_ptr<Controller>> created = Create(canonical);
+  if (!created.ok()) return created.status();
+  controllers_.push_back(*std::move(created));
+  Controller* controller = controllers_.back().get();
+  controller->references_ = 1;
+  return controller;
+}
+
+absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
+    absl::string_view name) {
+  // Even loopback needs the configuration: it may import only from this node.
+  absl::StatusOr<const transport::ClusterConfig*> config = ProcessConfig();
+  if (!config.ok()) return config.status();
+  if (name == kLoopback) {
+    return std::make_unique<Controller>(std::string(name),
+                                        Controller::Kind::kLoopback,
+                                        LoopbackAttributes(), 0);
+  }
+  const transport::ControllerConfig* controller_config =
+      (*config)->FindController(name);
+  if (controller_config == nullptr) {
+    return RsmError(RSMERR_CTLR_NOT_PRESENT,
+                    absl::StrCat("no controller named '", name, "' in ",
+                                 (*config)->source));
+  }
+  if (absl::Status eal = BringUpEal(**config); !eal.ok()) return eal;
+  absl::StatusOr<transport::PortInfo> port =
+      transport::FindPort(*controller_config);
+  if (!port.ok()) {
+    return RsmError(RSMERR_CTLR_NOT_PRESENT, port.status().message());
+  }
+  return std::make_unique<Controller>(
+      std::string(name), Controller::Kind::kDpdk, DpdkControllerAttributes(),
+      transport::MacToHardwareAddress(port->mac));
+}
+
+Controller* ControllerRegistry::FindLocked(const void* handle) {
+  for (const std::unique_ptr<Controller>& controller : controllers_) {
+    if (controller.get() == handle) return controller.get();
+  }
+  return nullptr;
+}
+
+absl::Status ControllerRegistry::Release(const void* handle) {
+  absl::MutexLock lock(&mutex_);
+  Controller* controller = FindLocked(handle);
+  if (controller == nullptr || controller->references_ == 0) {
+    return RsmError(RSMERR_BAD_CTLR_HNDL, "not a held controller handle");
+  }
+  --controller->references_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Controller*> ControllerRegistry::Find(const void* handle) {
+  absl::MutexLock lock(&mutex_);
+  Controller* controller = FindLocked(handle);
+  if (controller == nullptr) {
+    return RsmError(RSMERR_BAD_CTLR_HNDL, "not a controller handle");
+  }
+  if (controller->references_ == 0) {
+    return RsmError(RSMERR_CTLR_NOT_PRESENT, "controller has been released");
+  }
+  return controller;
+}
+
+}  // namespace rsm::core

@@ -1,0 +1,84 @@
+#ifndef RSM_CORE_CONTROLLER_H_
+#define RSM_CORE_CONTROLLER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "rsm/rsmapi.h"
+#include "transport/config.h"
+
+namespace rsm::core {
+
+// One RSMAPI controller: the built-in `loopback` (local copies, no frames) or
+// a DPDK port named in the cluster configuration (`dpdk0`, ...).
+class Controller {
+ public:
+  enum class Kind { kLoopback, kDpdk };
+
+  Controller(std::string name, Kind kind, rsmapi_controller_attr_t attributes,
+             rsm_addr_t hwaddr)
+      : name_(std::move(name)),
+        kind_(kind),
+        attributes_(attributes),
+        hwaddr_(hwaddr) {}
+
+  const std::string& name() const { return name_; }
+  Kind kind() const { return kind_; }
+  const rsmapi_controller_attr_t& attributes() const { return attributes_; }
+  // The local port's MAC as an rsm_addr_t; 0 for loopback.
+  rsm_addr_t hwaddr() const { return hwaddr_; }
+
+ private:
+  friend class ControllerRegistry;
+
+  const std::string name_;
+  const Kind kind_;
+  const rsmapi_controller_attr_t attributes_;
+  const rsm_addr_t hwaddr_;
+  int references_ = 0;  // guarded by the registry's mutex
+};
+
+// The process's controllers, reference counted as Solaris's librsm did: each
+// rsm_get_controller of a name returns the same Controller and counts one
+// reference; each release drops one. A Controller is never destroyed, so a
+// stale handle is detected (and refused) instead of read after free.
+class ControllerRegistry {
+ public:
+  static ControllerRegistry& Instance();
+
+  // `name` is "loopback" (any unit number: "loopback3") or a configured
+  // controller's name. Unknown → RSMERR_CTLR_NOT_PRESENT.
+  absl::StatusOr<Controller*> Acquire(absl::string_view name);
+
+  // Drops one reference; RSMERR_BAD_CTLR_HNDL if the handle is not a
+  // controller or holds no reference any more.
+  absl::Status Release(const void* handle);
+
+  // The controller behind a handle that still holds a reference.
+  // RSMERR_BAD_CTLR_HNDL for something that never was a controller,
+  // RSMERR_CTLR_NOT_PRESENT for one that has been released.
+  absl::StatusOr<Controller*> Find(const void* handle);
+
+ private:
+  ControllerRegistry() = default;
+
+  Controller* FindLocked(const void* handle)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  absl::StatusOr<std::unique_ptr<Controller>> Create(absl::string_view name);
+
+  absl::Mutex mutex_;
+  std::vector<std::unique_ptr<Controller>> controllers_ ABSL_GUARDED_BY(mutex_);
+};
+
+// The name rsm_get_controller resolves to: loopback with any unit number is
+// the one loopback controller.
+std::string CanonicalControllerName(absl::string_view name);
+
+}  // namespace rsm::core
+
+#endif  // RSM_CORE_CONTROLLER_H_

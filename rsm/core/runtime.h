@@ -1,0 +1,23 @@
+#ifndef RSM_CORE_RUNTIME_H_
+#define RSM_CORE_RUNTIME_H_
+
+#include "absl/status/statusor.h"
+#include "transport/config.h"
+
+namespace rsm::core {
+
+// The process's cluster configuration (RSM_CONFIG's file, or the embedded
+// default), loaded on first use and kept for the life of the process. A
+// failed load is logged (the message names the file, section and key) and
+// returned as RSMERR_CTLR_NOT_PRESENT; the next call tries again, so a fixed
+// file is picked up without restarting.
+absl::StatusOr<const transport::ClusterConfig*> ProcessConfig();
+
+// Brings up DPDK's EAL with `config` (once per process; see
+// transport::EnsureEalInitialized): what every DPDK controller needs.
+// Failures are logged and returned as RSMERR_CTLR_NOT_PRESENT.
+absl::Status BringUpEal(const transport::ClusterConfig& config);
+
+}  // namespace rsm::core
+
+#endif  // RSM_CORE_RUNTIME_H_

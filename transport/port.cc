@@ -1,0 +1,41 @@
+#include "transport/port.h"
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace rsm::transport {
+
+absl::StatusOr<PortInfo> FindPort(const ControllerConfig& controller) {
+  const std::string port_name = controller.PortName();
+  PortInfo info{};
+  if (rte_eth_dev_get_port_by_name(port_name.c_str(), &info.port_id) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("controller ", controller.name, ": no DPDK port named '",
+                     port_name, "' (device '", controller.device,
+                     "' was not probed by EAL)"));
+  }
+  rte_ether_addr mac;
+  const int mac_rc = rte_eth_macaddr_get(info.port_id, &mac);
+  if (mac_rc != 0) {
+    return absl::InternalError(
+        absl::StrCat("controller ", controller.name, ": cannot read the MAC of ",
+                     port_name, ": ", rte_strerror(-mac_rc)));
+  }
+  for (size_t i = 0; i < info.mac.size(); ++i) info.mac[i] = mac.addr_bytes[i];
+  rte_eth_link link{};
+  info.link_up = rte_eth_link_get_nowait(info.port_id, &link) == 0 &&
+                 link.link_status == RTE_ETH_LINK_UP;
+  return info;
+}
+
+uint64_t MacToHardwareAddress(const MacAddress& mac) {
+  uint64_t address = 0;
+  for (uint8_t octet : mac) address = (address << 8) | octet;
+  return address;
+}
+
+}  // namespace rsm::transport

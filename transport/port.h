@@ -1,0 +1,28 @@
+#ifndef RSM_TRANSPORT_PORT_H_
+#define RSM_TRANSPORT_PORT_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "transport/config.h"
+
+namespace rsm::transport {
+
+// What the rest of the system needs to know of a controller's ethdev port.
+struct PortInfo {
+  uint16_t port_id;
+  MacAddress mac;
+  bool link_up;
+};
+
+// Finds the ethdev port that EAL created for `controller` (EAL must be up)
+// and reads its MAC address and link state without waiting.
+absl::StatusOr<PortInfo> FindPort(const ControllerConfig& controller);
+
+// The MAC address as an RSMAPI hardware address: the six octets in
+// transmission order in the low 48 bits, first octet most significant.
+uint64_t MacToHardwareAddress(const MacAddress& mac);
+
+}  // namespace rsm::transport
+
+#endif  // RSM_TRANSPORT_PORT_H_
