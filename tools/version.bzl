@@ -1,0 +1,3 @@
+"""The release version, in one place (rsm.pc, tools)."""
+
+RSM_VERSION = "0.1.0"
