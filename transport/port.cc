@@ -9,7 +9,23 @@
 
 namespace rsm::transport {
 
-absl::StatusOr<PortInfo> FindPort(const ControllerConfig& controller) {
+namespace {
+
+const MacAddress* ConfiguredMac(const ClusterConfig& cluster,
+                                const ControllerConfig& controller) {
+  for (const NodeConfig& node : cluster.nodes) {
+    if (node.id != cluster.node_id) continue;
+    for (const auto& [name, mac] : node.controller_macs) {
+      if (name == controller.name) return &mac;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
+                                  const ControllerConfig& controller) {
   const std::string port_name = controller.PortName();
   PortInfo info{};
   if (rte_eth_dev_get_port_by_name(port_name.c_str(), &info.port_id) != 0) {
@@ -25,7 +41,16 @@ absl::StatusOr<PortInfo> FindPort(const ControllerConfig& controller) {
         absl::StrCat("controller ", controller.name, ": cannot read the MAC of ",
                      port_name, ": ", rte_strerror(-mac_rc)));
   }
-  for (size_t i = 0; i < info.mac.size(); ++i) info.mac[i] = mac.addr_bytes[i];
+  if (const MacAddress* configured = ConfiguredMac(cluster, controller)) {
+    info.mac = *configured;
+  } else if (!rte_is_zero_ether_addr(&mac)) {
+    for (size_t i = 0; i < info.mac.size(); ++i) {
+      info.mac[i] = mac.addr_bytes[i];
+    }
+  } else {
+    info.mac = {0x02, 0x52, 0x53, 0x4d, static_cast<uint8_t>(cluster.node_id),
+                static_cast<uint8_t>(info.port_id)};
+  }
   rte_eth_link link{};
   info.link_up = rte_eth_link_get_nowait(info.port_id, &link) == 0 &&
                  link.link_status == RTE_ETH_LINK_UP;

@@ -16,8 +16,13 @@ struct PortInfo {
 };
 
 // Finds the ethdev port that EAL created for `controller` (EAL must be up)
-// and reads its MAC address and link state without waiting.
-absl::StatusOr<PortInfo> FindPort(const ControllerConfig& controller);
+// and reads its link state without waiting. `mac` is the address this node
+// answers to on the controller: its MAC in the cluster file if this node's
+// [node.N] section names one; else the port's own; else, for virtual ports
+// that have none (net_ring reports all zeros), the locally administered
+// 02:52:53:4d:<node id>:<port id> ("RSM").
+absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
+                                  const ControllerConfig& controller);
 
 // The MAC address as an RSMAPI hardware address: the six octets in
 // transmission order in the low 48 bits, first octet most significant.

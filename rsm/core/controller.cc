@@ -8,7 +8,6 @@
 #include "rsm/core/controller_attributes.h"
 #include "rsm/core/rsm_status.h"
 #include "rsm/core/runtime.h"
-#include "transport/port.h"
 
 namespace rsm::core {
 namespace {
@@ -70,14 +69,12 @@ absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
                                  (*config)->source));
   }
   if (absl::Status eal = BringUpEal(**config); !eal.ok()) return eal;
-  absl::StatusOr<transport::PortInfo> port =
-      transport::FindPort(*controller_config);
-  if (!port.ok()) {
-    return RsmError(RSMERR_CTLR_NOT_PRESENT, port.status().message());
-  }
-  return std::make_unique<Controller>(
-      std::string(name), Controller::Kind::kDpdk, DpdkControllerAttributes(),
-      transport::MacToHardwareAddress(port->mac));
+  absl::StatusOr<rsm_addr_t> hwaddr =
+      LocalHardwareAddress(**config, *controller_config);
+  if (!hwaddr.ok()) return hwaddr.status();
+  return std::make_unique<Controller>(std::string(name),
+                                      Controller::Kind::kDpdk,
+                                      DpdkControllerAttributes(), *hwaddr);
 }
 
 Controller* ControllerRegistry::FindLocked(const void* handle) {

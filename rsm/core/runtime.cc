@@ -8,6 +8,7 @@
 #include "rsm/rsmapi.h"
 #include "transport/eal.h"
 #include "transport/log.h"
+#include "transport/port.h"
 
 namespace rsm::core {
 namespace {
@@ -38,6 +39,17 @@ absl::StatusOr<const transport::ClusterConfig*> ProcessConfig() {
 absl::Status BringUpEal(const transport::ClusterConfig& config) {
   absl::Status eal = transport::EnsureEalInitialized(config);
   return eal.ok() ? eal : ControllerNotPresent(eal);
+}
+
+absl::StatusOr<rsm_addr_t> LocalHardwareAddress(
+    const transport::ClusterConfig& config,
+    const transport::ControllerConfig& controller) {
+  absl::StatusOr<transport::PortInfo> port =
+      transport::FindPort(config, controller);
+  if (!port.ok()) {
+    return RsmError(RSMERR_CTLR_NOT_PRESENT, port.status().message());
+  }
+  return transport::MacToHardwareAddress(port->mac);
 }
 
 }  // namespace rsm::core

@@ -2,6 +2,7 @@
 #define RSM_CORE_RUNTIME_H_
 
 #include "absl/status/statusor.h"
+#include "rsm/rsmapi.h"
 #include "transport/config.h"
 
 namespace rsm::core {
@@ -17,6 +18,12 @@ absl::StatusOr<const transport::ClusterConfig*> ProcessConfig();
 // transport::EnsureEalInitialized): what every DPDK controller needs.
 // Failures are logged and returned as RSMERR_CTLR_NOT_PRESENT.
 absl::Status BringUpEal(const transport::ClusterConfig& config);
+
+// This node's hardware address on a DPDK controller (EAL must be up): see
+// transport::FindPort. RSMERR_CTLR_NOT_PRESENT if the port is missing.
+absl::StatusOr<rsm_addr_t> LocalHardwareAddress(
+    const transport::ClusterConfig& config,
+    const transport::ControllerConfig& controller);
 
 }  // namespace rsm::core
 

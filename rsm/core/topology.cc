@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "rsm/core/rsm_status.h"
 #include "rsm/core/runtime.h"
 #include "transport/port.h"
 
@@ -45,13 +44,10 @@ absl::StatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
   if (absl::Status eal = BringUpEal(cluster); !eal.ok()) return eal;
 
   for (const transport::ControllerConfig& controller : cluster.controllers) {
-    absl::StatusOr<transport::PortInfo> port = transport::FindPort(controller);
-    if (!port.ok()) {
-      return RsmError(RSMERR_CTLR_NOT_PRESENT, port.status().message());
-    }
-    LocalControllerInfo local{controller.name,
-                              transport::MacToHardwareAddress(port->mac),
-                              {}};
+    absl::StatusOr<rsm_addr_t> hwaddr =
+        LocalHardwareAddress(cluster, controller);
+    if (!hwaddr.ok()) return hwaddr.status();
+    LocalControllerInfo local{controller.name, *hwaddr, {}};
     for (const transport::NodeConfig& node : cluster.nodes) {
       if (node.id == cluster.node_id) continue;
       for (const auto& [name, mac] : node.controller_macs) {
