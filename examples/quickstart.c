@@ -18,11 +18,16 @@ static void print_hwaddr(rsm_addr_t hwaddr) {
 
 static const char *state_name(uint_t state) {
   switch (state) {
-    case 1: return "down";
-    case 2: return "up";
-    case RSM_CONNECTION_ACTIVE: return "active";
-    case 4: return "going down";
-    default: return "unknown";
+    case 1:
+      return "down";
+    case 2:
+      return "up";
+    case RSM_CONNECTION_ACTIVE:
+      return "active";
+    case 4:
+      return "going down";
+    default:
+      return "unknown";
   }
 }
 

@@ -254,7 +254,7 @@ typedef struct {
   rsm_node_id_t local_nodeid;
   ulong_t io_request_count;  /* 1..RSM_MAX_SGIOREQS */
   ulong_t io_residual_count; /* out: entries not transferred */
-  uint_t flags;              /* RSM_IMPLICIT_SIGPOST, RSM_SIGPOST_NO_ACCUMULATE */
+  uint_t flags; /* RSM_IMPLICIT_SIGPOST, RSM_SIGPOST_NO_ACCUMULATE */
   rsm_memseg_import_handle_t remote_handle;
   rsm_iovec_t *iovec;
 } rsm_scat_gath_t;
@@ -340,38 +340,37 @@ int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg,
 /* ---- Import side: connection and mapping ------------------------------ */
 
 int rsm_memseg_import_connect(rsmapi_controller_handle_t controller,
-                              rsm_node_id_t node_id,
-                              rsm_memseg_id_t segment_id,
+                              rsm_node_id_t node_id, rsm_memseg_id_t segment_id,
                               rsm_permission_t perm,
                               rsm_memseg_import_handle_t *im_memseg);
 int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg);
-int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg,
-                          void **address, rsm_attribute_t attr,
-                          rsm_permission_t perm, off_t offset, size_t length);
+int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void **address,
+                          rsm_attribute_t attr, rsm_permission_t perm,
+                          off_t offset, size_t length);
 int rsm_memseg_import_unmap(rsm_memseg_import_handle_t im_memseg);
 
 /* ---- Import side: data movement --------------------------------------- */
 
 int rsm_memseg_import_get8(rsm_memseg_import_handle_t im_memseg, off_t offset,
                            uint8_t *datap, ulong_t rep_cnt);
-int rsm_memseg_import_get16(rsm_memseg_import_handle_t im_memseg,
-                            off_t offset, uint16_t *datap, ulong_t rep_cnt);
-int rsm_memseg_import_get32(rsm_memseg_import_handle_t im_memseg,
-                            off_t offset, uint32_t *datap, ulong_t rep_cnt);
-int rsm_memseg_import_get64(rsm_memseg_import_handle_t im_memseg,
-                            off_t offset, uint64_t *datap, ulong_t rep_cnt);
+int rsm_memseg_import_get16(rsm_memseg_import_handle_t im_memseg, off_t offset,
+                            uint16_t *datap, ulong_t rep_cnt);
+int rsm_memseg_import_get32(rsm_memseg_import_handle_t im_memseg, off_t offset,
+                            uint32_t *datap, ulong_t rep_cnt);
+int rsm_memseg_import_get64(rsm_memseg_import_handle_t im_memseg, off_t offset,
+                            uint64_t *datap, ulong_t rep_cnt);
 int rsm_memseg_import_get(rsm_memseg_import_handle_t im_memseg, off_t offset,
                           void *dst_addr, size_t length);
 int rsm_memseg_import_getv(rsm_scat_gath_t *);
 
 int rsm_memseg_import_put8(rsm_memseg_import_handle_t im_memseg, off_t offset,
                            uint8_t *datap, ulong_t rep_cnt);
-int rsm_memseg_import_put16(rsm_memseg_import_handle_t im_memseg,
-                            off_t offset, uint16_t *datap, ulong_t rep_cnt);
-int rsm_memseg_import_put32(rsm_memseg_import_handle_t im_memseg,
-                            off_t offset, uint32_t *datap, ulong_t rep_cnt);
-int rsm_memseg_import_put64(rsm_memseg_import_handle_t im_memseg,
-                            off_t offset, uint64_t *datap, ulong_t rep_cnt);
+int rsm_memseg_import_put16(rsm_memseg_import_handle_t im_memseg, off_t offset,
+                            uint16_t *datap, ulong_t rep_cnt);
+int rsm_memseg_import_put32(rsm_memseg_import_handle_t im_memseg, off_t offset,
+                            uint32_t *datap, ulong_t rep_cnt);
+int rsm_memseg_import_put64(rsm_memseg_import_handle_t im_memseg, off_t offset,
+                            uint64_t *datap, ulong_t rep_cnt);
 int rsm_memseg_import_put(rsm_memseg_import_handle_t im_memseg, off_t offset,
                           void *src_addr, size_t length);
 int rsm_memseg_import_putv(rsm_scat_gath_t *);

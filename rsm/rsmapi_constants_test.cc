@@ -16,7 +16,7 @@ struct Constant {
 };
 
 #define RSM_CONSTANT(name, value) \
-  Constant { #name, static_cast<long long>(name), value }
+  Constant { #name, static_cast < long long>(name), value }
 
 TEST(RsmapiConstants, ErrorCodesHaveSolarisValues) {
   const Constant kErrors[] = {
@@ -199,8 +199,7 @@ RSM_PROTOTYPE(rsm_memseg_export_rebind,
 RSM_PROTOTYPE(rsm_memseg_export_publish,
               int (*)(rsm_memseg_export_handle_t, rsm_memseg_id_t*,
                       rsmapi_access_entry_t*, uint_t));
-RSM_PROTOTYPE(rsm_memseg_export_unpublish,
-              int (*)(rsm_memseg_export_handle_t));
+RSM_PROTOTYPE(rsm_memseg_export_unpublish, int (*)(rsm_memseg_export_handle_t));
 RSM_PROTOTYPE(rsm_memseg_export_republish,
               int (*)(rsm_memseg_export_handle_t, rsmapi_access_entry_t*,
                       uint_t));

@@ -40,12 +40,13 @@ absl::Status InitializeEal(const ClusterConfig& config) {
     pthread_setaffinity_np(pthread_self(), sizeof(affinity), &affinity);
   }
   if (parsed < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        config.source, ": DPDK EAL initialisation failed (",
-        rte_strerror(rte_errno), ") with arguments: ", absl::StrJoin(args, " ")));
+    return absl::UnavailableError(
+        absl::StrCat(config.source, ": DPDK EAL initialisation failed (",
+                     rte_strerror(rte_errno),
+                     ") with arguments: ", absl::StrJoin(args, " ")));
   }
-  LogInfo(absl::StrCat("EAL up (", config.source,
-                       "): ", absl::StrJoin(args, " ")));
+  LogInfo(
+      absl::StrCat("EAL up (", config.source, "): ", absl::StrJoin(args, " ")));
   return absl::OkStatus();
 }
 

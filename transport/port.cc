@@ -29,17 +29,16 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
   const std::string port_name = controller.PortName();
   PortInfo info{};
   if (rte_eth_dev_get_port_by_name(port_name.c_str(), &info.port_id) != 0) {
-    return absl::NotFoundError(
-        absl::StrCat("controller ", controller.name, ": no DPDK port named '",
-                     port_name, "' (device '", controller.device,
-                     "' was not probed by EAL)"));
+    return absl::NotFoundError(absl::StrCat(
+        "controller ", controller.name, ": no DPDK port named '", port_name,
+        "' (device '", controller.device, "' was not probed by EAL)"));
   }
   rte_ether_addr mac;
   const int mac_rc = rte_eth_macaddr_get(info.port_id, &mac);
   if (mac_rc != 0) {
-    return absl::InternalError(
-        absl::StrCat("controller ", controller.name, ": cannot read the MAC of ",
-                     port_name, ": ", rte_strerror(-mac_rc)));
+    return absl::InternalError(absl::StrCat(
+        "controller ", controller.name, ": cannot read the MAC of ", port_name,
+        ": ", rte_strerror(-mac_rc)));
   }
   if (const MacAddress* configured = ConfiguredMac(cluster, controller)) {
     info.mac = *configured;
@@ -48,7 +47,11 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
       info.mac[i] = mac.addr_bytes[i];
     }
   } else {
-    info.mac = {0x02, 0x52, 0x53, 0x4d, static_cast<uint8_t>(cluster.node_id),
+    info.mac = {0x02,
+                0x52,
+                0x53,
+                0x4d,
+                static_cast<uint8_t>(cluster.node_id),
                 static_cast<uint8_t>(info.port_id)};
   }
   rte_eth_link link{};

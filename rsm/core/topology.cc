@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kAlignment = 8;
 
-size_t RoundUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
+size_t RoundUp(size_t n) {
+  return (n + kAlignment - 1) / kAlignment * kAlignment;
+}
 
 size_t HeaderBytes(size_t controllers) {
   return RoundUp(offsetof(rsm_topology_t, connections) +
@@ -55,9 +57,8 @@ absl::StatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
         // Peer sessions come with the transport engine; until one is
         // established no path is known to work, so every path is reported
         // down rather than guessed active.
-        local.remotes.push_back({node.id, name,
-                                 transport::MacToHardwareAddress(mac),
-                                 kPathDown});
+        local.remotes.push_back(
+            {node.id, name, transport::MacToHardwareAddress(mac), kPathDown});
       }
     }
     controllers.push_back(std::move(local));

@@ -28,10 +28,10 @@ TEST(LayOutTopology, PutsEveryRecordInOneAlignedBlock) {
   ASSERT_NE(topology, nullptr);
   // The whole description must lie within the first allocation: header,
   // pointers, then each controller's header followed by its records.
-  const size_t expected_size =
-      offsetof(rsm_topology_t, connections) + 3 * sizeof(void*) +
-      3 * offsetof(rsm_connections_t, remote_cntlr) +
-      3 * sizeof(rsm_remote_cntlr_t);
+  const size_t expected_size = offsetof(rsm_topology_t, connections) +
+                               3 * sizeof(void*) +
+                               3 * offsetof(rsm_connections_t, remote_cntlr) +
+                               3 * sizeof(rsm_remote_cntlr_t);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(topology) % 8, 0u);
   EXPECT_EQ(topology->topology_hdr.local_nodeid, 7u);
   ASSERT_EQ(topology->topology_hdr.local_cntlr_count, 3u);

@@ -5,14 +5,14 @@
 #include <rsmapi.h>
 #include <stdio.h>
 
-#define CHECK(expr, want)                                                 \
-  do {                                                                    \
-    int got_ = (expr);                                                    \
-    if (got_ != (want)) {                                                 \
-      fprintf(stderr, "%s:%d: %s = %d, want %d\n", __FILE__, __LINE__,    \
-              #expr, got_, (want));                                       \
-      return 1;                                                           \
-    }                                                                     \
+#define CHECK(expr, want)                                                     \
+  do {                                                                        \
+    int got_ = (expr);                                                        \
+    if (got_ != (want)) {                                                     \
+      fprintf(stderr, "%s:%d: %s = %d, want %d\n", __FILE__, __LINE__, #expr, \
+              got_, (want));                                                  \
+      return 1;                                                               \
+    }                                                                         \
   } while (0)
 
 int main(void) {

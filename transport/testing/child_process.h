@@ -11,7 +11,8 @@ namespace rsm::testing {
 // a process that has not initialised EAL. Returns true when the child ran
 // `body` to the end with no gtest failure (its failures are printed by the
 // child); false if it failed, crashed or did not finish within the timeout.
-bool RunInChildProcess(absl::FunctionRef<void()> body, int timeout_seconds = 60);
+bool RunInChildProcess(absl::FunctionRef<void()> body,
+                       int timeout_seconds = 60);
 
 }  // namespace rsm::testing
 
