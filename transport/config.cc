@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "transport/fault/fault_spec.h"
 
 namespace rsm::transport {
 namespace {
@@ -70,7 +71,8 @@ bool IsKnownKey(SectionKind kind, absl::string_view key) {
     case SectionKind::kEal:
       return key == "args";
     case SectionKind::kController:
-      return key == "device";
+      return key == "device" || key == "rx_faults" || key == "tx_faults" ||
+             key == "fault_seed";
     case SectionKind::kNode:
       return true;
     case SectionKind::kUnknown:
@@ -93,7 +95,8 @@ bool IsLowerHex(char c) {
 
 // The parsers below return bare problems; the caller adds where they are.
 
-absl::StatusOr<uint32_t> ParseNodeId(absl::string_view text) {
+// SimpleAtoi alone would also take "+5" or " 5".
+absl::Status CheckDecimal(absl::string_view text) {
   const size_t end = std::min(text.find_first_not_of(kDigits), text.size());
   if (end == 0) {
     return absl::InvalidArgumentError(
@@ -103,12 +106,27 @@ absl::StatusOr<uint32_t> ParseNodeId(absl::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat(
         "'", text, "' has '", text.substr(end), "' after the number"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint32_t> ParseNodeId(absl::string_view text) {
+  if (absl::Status s = CheckDecimal(text); !s.ok()) return s;
   uint32_t id = 0;
   if (!absl::SimpleAtoi(text, &id) || id < kMinNodeId || id > kMaxNodeId) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is out of range %d..%d", text, kMinNodeId, kMaxNodeId));
   }
   return id;
+}
+
+absl::StatusOr<uint64_t> ParseSeed(absl::string_view text) {
+  if (absl::Status s = CheckDecimal(text); !s.ok()) return s;
+  uint64_t seed = 0;
+  if (!absl::SimpleAtoi(text, &seed)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(text, " is out of range 0..", UINT64_MAX));
+  }
+  return seed;
 }
 
 absl::Status CheckControllerName(absl::string_view name) {
@@ -328,7 +346,10 @@ class Converter {
     absl::StatusOr<ControllerConfig::DeviceKind> kind = DeviceKindOf(device);
     if (!kind.ok())
       return Error(section.name, "device", kind.status().message());
-    ControllerConfig controller{std::string(name), *kind, std::string(device)};
+    ControllerConfig controller;
+    controller.name = std::string(name);
+    controller.kind = *kind;
+    controller.device = std::string(device);
     for (const ControllerConfig& other : config_.controllers) {
       if (other.PortName() == controller.PortName()) {
         return Error(
@@ -345,7 +366,30 @@ class Converter {
                                 "--no-pci (the default ones do; write "
                                 "[eal] args without it)"));
     }
+    if (absl::Status s = ConvertFaults(section, controller); !s.ok()) return s;
     config_.controllers.push_back(std::move(controller));
+    return absl::OkStatus();
+  }
+
+  absl::Status ConvertFaults(const Section& section,
+                             ControllerConfig& controller) const {
+    for (const auto& [key, spec] :
+         {std::pair{"rx_faults", &controller.rx_faults},
+          std::pair{"tx_faults", &controller.tx_faults}}) {
+      // A missing key parses as "": no faults.
+      absl::StatusOr<FaultSpec> parsed = ParseFaultSpec(ValueOf(section, key));
+      if (!parsed.ok()) {
+        return Error(section.name, key, parsed.status().message());
+      }
+      *spec = *parsed;
+    }
+    const absl::string_view seed = ValueOf(section, "fault_seed");
+    if (seed.empty()) return absl::OkStatus();
+    absl::StatusOr<uint64_t> parsed = ParseSeed(seed);
+    if (!parsed.ok()) {
+      return Error(section.name, "fault_seed", parsed.status().message());
+    }
+    controller.fault_seed = *parsed;
     return absl::OkStatus();
   }
 

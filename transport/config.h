@@ -19,6 +19,10 @@
 //   device = net_ring0         ; required: a vdev spec "net_<driver>[,opts]"
 //                              ; or a PCI address DDDD:BB:DD.F (lowercase
 //                              ; hex), which needs EAL args without --no-pci
+//   rx_faults = drop=0.01      ; optional: faults to inject into received
+//   tx_faults = delay=0.1      ; and sent frames (transport/fault/
+//                              ; fault_spec.h); default none
+//   fault_seed = 42            ; optional, decimal u64; default 1
 //
 //   [node.2]                   ; one per cluster node, id 1..64
 //   dpdk0 = 02:00:00:00:00:02  ; that node's MAC on controller dpdk0
@@ -38,6 +42,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "transport/fault/fault_spec.h"
 
 namespace rsm::transport {
 
@@ -65,6 +70,12 @@ struct ControllerConfig {
   // The whole vdev spec ("net_memif0,role=server,socket=/tmp/x") or the PCI
   // address ("0000:03:00.0").
   std::string device;
+  // Faults the engine injects into this controller's received and sent
+  // frames, for reliability tests; none by default.
+  FaultSpec rx_faults;
+  FaultSpec tx_faults;
+  // Seeds the injectors, so that a seed reproduces a run.
+  uint64_t fault_seed = 1;
 
   // The ethdev name DPDK gives the port: a vdev spec up to its first ',',
   // or the PCI address.

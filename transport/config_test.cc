@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "transport/fault/fault_spec.h"
 
 namespace rsm::transport {
 namespace {
@@ -63,6 +64,9 @@ TEST(LoadClusterConfigTest, SingleNode) {
   EXPECT_EQ(config->controllers[0].kind, DeviceKind::kVdev);
   EXPECT_EQ(config->controllers[0].device, "net_ring0");
   EXPECT_EQ(config->controllers[0].PortName(), "net_ring0");
+  EXPECT_EQ(config->controllers[0].rx_faults, FaultSpec());
+  EXPECT_EQ(config->controllers[0].tx_faults, FaultSpec());
+  EXPECT_EQ(config->controllers[0].fault_seed, 1u);
   EXPECT_THAT(config->nodes, IsEmpty());
 }
 
@@ -144,6 +148,23 @@ TEST(LoadClusterConfigTest, PciControllerWithoutNoPci) {
   EXPECT_THAT(config->EalArgv(),
               ElementsAre("rsm", "-l", "2", "--file-prefix=rsm", "-a",
                           "0000:03:00.0", "--vdev=net_ring1"));
+}
+
+TEST(LoadClusterConfigTest, FaultsPerController) {
+  absl::StatusOr<ClusterConfig> config =
+      LoadClusterConfig(TestFile("good_faults.ini"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->controllers.size(), 2u);
+  const ControllerConfig& faulty = config->controllers[0];
+  EXPECT_EQ(faulty.rx_faults.ToString(),
+            "drop=0.1,duplicate=0.01,reorder=0.1,corrupt=0.001,delay=0.05,"
+            "delay_us=300");
+  EXPECT_EQ(faulty.tx_faults.ToString(), "delay=1,delay_us=50");
+  EXPECT_EQ(faulty.fault_seed, 18446744073709551615u);
+  const ControllerConfig& plain = config->controllers[1];
+  EXPECT_EQ(plain.rx_faults, FaultSpec());
+  EXPECT_EQ(plain.tx_faults, FaultSpec());
+  EXPECT_EQ(plain.fault_seed, 1u);
 }
 
 TEST(LoadClusterConfigTest, NoControllers) {
@@ -230,6 +251,12 @@ const std::vector<BadFile>& BadFiles() {
        "sections"},
       {"bad_eal_allow.ini", "[eal] args: '-a': devices belong"},
       {"bad_eal_block.ini", "[eal] args: '-b0000:03:00.0': devices belong"},
+      {"bad_faults_spec.ini",
+       "[controller.dpdk0] tx_faults: 'reorder=2': reorder is not a "
+       "probability from 0 to 1"},
+      {"bad_faults_seed.ini",
+       "[controller.dpdk0] fault_seed: 18446744073709551616 is out of range "
+       "0..18446744073709551615"},
   };
   return *kBadFiles;
 }

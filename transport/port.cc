@@ -60,6 +60,33 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
   return info;
 }
 
+absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
+                                   uint16_t rx_descriptors,
+                                   uint16_t tx_descriptors) {
+  rte_eth_conf conf{};
+  int rc = rte_eth_dev_configure(port_id, 1, 1, &conf);
+  if (rc == 0) {
+    rc = rte_eth_rx_queue_setup(port_id, 0, rx_descriptors,
+                                rte_eth_dev_socket_id(port_id), nullptr, pool);
+  }
+  if (rc == 0) {
+    rc = rte_eth_tx_queue_setup(port_id, 0, tx_descriptors,
+                                rte_eth_dev_socket_id(port_id), nullptr);
+  }
+  if (rc == 0) rc = rte_eth_dev_start(port_id);
+  if (rc != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot start port ", port_id, ": ", rte_strerror(-rc)));
+  }
+  // Peers' frames are addressed to our configured MAC, which need not be
+  // the port's own; not every PMD supports promiscuous mode, and virtual
+  // ones need none.
+  rte_eth_promiscuous_enable(port_id);
+  uint16_t mtu = RTE_ETHER_MTU;
+  if (rte_eth_dev_get_mtu(port_id, &mtu) != 0) mtu = RTE_ETHER_MTU;
+  return mtu;
+}
+
 uint64_t MacToHardwareAddress(const MacAddress& mac) {
   uint64_t address = 0;
   for (uint8_t octet : mac) address = (address << 8) | octet;

@@ -6,6 +6,8 @@
 #include "absl/status/statusor.h"
 #include "transport/config.h"
 
+struct rte_mempool;
+
 namespace rsm::transport {
 
 // What the rest of the system needs to know of a controller's ethdev port.
@@ -23,6 +25,12 @@ struct PortInfo {
 // 02:52:53:4d:<node id>:<port id> ("RSM").
 absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
                                   const ControllerConfig& controller);
+
+// Configures `port_id` with one RX and one TX queue (RX buffers from `pool`)
+// and starts it. Returns the port's MTU: frames are never larger.
+absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
+                                   uint16_t rx_descriptors,
+                                   uint16_t tx_descriptors);
 
 // The MAC address as an RSMAPI hardware address: the six octets in
 // transmission order in the low 48 bits, first octet most significant.

@@ -1,0 +1,46 @@
+#include "transport/engine/counters.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace rsm::transport {
+
+const char* DropReasonName(DropReason reason) {
+  switch (reason) {
+    case DropReason::kMalformed:
+      return "malformed";
+    case DropReason::kBadChecksum:
+      return "bad_checksum";
+    case DropReason::kNotForUs:
+      return "not_for_us";
+    case DropReason::kUnknownPeer:
+      return "unknown_peer";
+    case DropReason::kStaleIncarnation:
+      return "stale_incarnation";
+    case DropReason::kNotConnected:
+      return "not_connected";
+    case DropReason::kOutOfWindow:
+      return "out_of_window";
+    case DropReason::kDuplicate:
+      return "duplicate";
+    case DropReason::kBadAck:
+      return "bad_ack";
+    case DropReason::kCount:
+      break;
+  }
+  return "?";
+}
+
+std::string CountersToString(const TrafficCounters& c) {
+  std::string out = absl::StrCat(
+      "frames_in=", c.frames_in.Get(), " bytes_in=", c.bytes_in.Get(),
+      " frames_out=", c.frames_out.Get(), " bytes_out=", c.bytes_out.Get(),
+      " retransmits=", c.retransmits.Get());
+  for (int i = 0; i < static_cast<int>(DropReason::kCount); ++i) {
+    if (c.drops[i].Get() == 0) continue;
+    absl::StrAppend(&out, " drop_", DropReasonName(static_cast<DropReason>(i)),
+                    "=", c.drops[i].Get());
+  }
+  return out;
+}
+
+}  // namespace rsm::transport

@@ -1,0 +1,68 @@
+#ifndef RSM_TRANSPORT_ENGINE_COUNTERS_H_
+#define RSM_TRANSPORT_ENGINE_COUNTERS_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace rsm::transport {
+
+// A counter written by the engine thread alone and read by anyone: a relaxed
+// load and store, no read-modify-write, so counting costs no locked
+// instruction on the data path.
+class Counter {
+ public:
+  void Add(uint64_t n = 1) {
+    value_.store(value_.load(std::memory_order_relaxed) + n,
+                 std::memory_order_relaxed);
+  }
+  uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+// Why a received frame was dropped.
+enum class DropReason : uint8_t {
+  kMalformed,         // the decoder refused it (see decode_errors)
+  kBadChecksum,       // CRC32C mismatch
+  kNotForUs,          // destination node is not this node
+  kUnknownPeer,       // source node is not configured
+  kStaleIncarnation,  // from an earlier incarnation of the peer or of us
+  kNotConnected,      // sequenced frame before the session handshake
+  kOutOfWindow,       // sequence number beyond the receive window
+  kDuplicate,         // already received
+  kBadAck,            // acknowledges frames never sent
+  kCount,
+};
+const char* DropReasonName(DropReason reason);
+
+struct TrafficCounters {
+  Counter frames_in, bytes_in, frames_out, bytes_out;
+  Counter retransmits;
+  Counter drops[static_cast<int>(DropReason::kCount)];
+  void Drop(DropReason reason) { drops[static_cast<int>(reason)].Add(); }
+  uint64_t Drops(DropReason reason) const {
+    return drops[static_cast<int>(reason)].Get();
+  }
+};
+
+// Per port: everything through it; per peer: what is attributable to one.
+struct PortCounters : TrafficCounters {
+  Counter tx_ring_full;     // frames the PMD did not accept
+  Counter no_mbufs;         // allocations that failed
+  Counter requests_failed;  // completed with an error
+};
+
+struct PeerCounters : TrafficCounters {
+  Counter messages_delivered;
+  Counter sessions_started;  // handshakes completed (restarts included)
+  Counter unreachable;       // times declared unreachable
+};
+
+// One line per non-zero counter, for logs and tools.
+std::string CountersToString(const TrafficCounters& counters);
+
+}  // namespace rsm::transport
+
+#endif  // RSM_TRANSPORT_ENGINE_COUNTERS_H_

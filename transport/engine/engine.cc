@@ -1,0 +1,227 @@
+#include "transport/engine/engine.h"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_pause.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "transport/engine/frame_meta.h"
+#include "transport/port.h"
+
+namespace rsm::transport {
+namespace {
+
+constexpr uint16_t kRxDescriptors = 1024;
+constexpr uint16_t kTxDescriptors = 1024;
+
+// Room for a whole frame of the port's MTU in one mbuf.
+uint16_t DataRoomFor(uint16_t mtu) {
+  const uint32_t needed = RTE_PKTMBUF_HEADROOM + wire::kEthernetHeaderSize +
+                          mtu + RTE_ETHER_CRC_LEN;
+  return static_cast<uint16_t>(
+      std::max<uint32_t>(needed, RTE_MBUF_DEFAULT_BUF_SIZE));
+}
+
+}  // namespace
+
+Engine::Engine(const EngineOptions& options, MessageSink* sink)
+    : options_(options),
+      sink_(sink),
+      incarnations_(static_cast<uint32_t>(
+          std::chrono::steady_clock::now().time_since_epoch().count() ^
+          rte_rdtsc())) {}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
+    const EngineOptions& options, MessageSink* sink) {
+  if (sink == nullptr || options.window_frames == 0 ||
+      options.node_id < kMinNodeId || options.node_id > kMaxNodeId) {
+    return absl::InvalidArgumentError(
+        "engine needs a sink, a window and a node id in 1..64");
+  }
+  std::unique_ptr<Engine> engine(new Engine(options, sink));
+  if (absl::Status status = engine->Init(); !status.ok()) return status;
+  return engine;
+}
+
+absl::Status Engine::Init() {
+  tsc_hz_ = rte_get_tsc_hz();
+  std::vector<PeerAddress> peers = options_.peers;
+  if (std::none_of(peers.begin(), peers.end(), [&](const PeerAddress& p) {
+        return p.node_id == options_.node_id;
+      })) {
+    peers.push_back({options_.node_id, options_.mac});
+  }
+  const uint32_t window = options_.window_frames;
+  const auto peer_count = static_cast<uint32_t>(peers.size());
+
+  uint16_t mtu = RTE_ETHER_MTU;
+  rte_eth_dev_get_mtu(options_.port_id, &mtu);
+  // DPDK object names are process-wide and an engine may be re-created on
+  // the same port (a restarted node in tests), so each engine numbers its own.
+  static std::atomic<uint32_t> engines_created{0};
+  const std::string name =
+      absl::StrCat("rsm", options_.port_id, "e", engines_created++);
+  // Data frames: each peer's send window, plus one queued request each slot
+  // of the ring may hold. Control frames and receive buffers get their own
+  // pool, so senders that exhaust theirs cannot starve the receive path of
+  // the acks that would free it.
+  data_pool_ = rte_pktmbuf_pool_create(
+      (name + "d").c_str(), peer_count * window + options_.request_ring_size, 0,
+      kFrameMetaSize, DataRoomFor(mtu), rte_socket_id());
+  control_pool_ = rte_pktmbuf_pool_create(
+      (name + "c").c_str(),
+      peer_count * (window + 8) + kRxDescriptors + kTxDescriptors + 4 * kBurst,
+      0, 0, DataRoomFor(mtu), rte_socket_id());
+  if (data_pool_ == nullptr || control_pool_ == nullptr) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("cannot create the mbuf pools of ", name, " (EAL -m?)"));
+  }
+  absl::StatusOr<uint16_t> port_mtu = StartPort(options_.port_id, control_pool_,
+                                                kRxDescriptors, kTxDescriptors);
+  if (!port_mtu.ok()) return port_mtu.status();
+  max_frame_payload_ = *port_mtu - wire::kHeaderSize;
+
+  absl::StatusOr<std::unique_ptr<RequestRing<rte_mbuf>>> ring =
+      RequestRing<rte_mbuf>::Create(name + "r", options_.request_ring_size);
+  if (!ring.ok()) return ring.status();
+  requests_ = *std::move(ring);
+  rx_faults_ =
+      std::make_unique<FaultInjector>(options_.rx_faults, options_.fault_seed);
+  tx_faults_ = std::make_unique<FaultInjector>(options_.tx_faults,
+                                               options_.fault_seed + 1);
+  for (const PeerAddress& peer : peers) {
+    auto session =
+        std::make_unique<PeerSession>(peer, window, NextIncarnation());
+    session->retransmit_timeout_tsc =
+        ToTsc(options_.initial_retransmit_timeout);
+    sessions_by_node_[peer.node_id] = session.get();
+    sessions_.push_back(std::move(session));
+  }
+  tx_queue_.reserve(4 * kBurst);
+  return absl::OkStatus();
+}
+
+Engine::~Engine() {
+  Stop();
+  // The pools are not freed: on in-process ports other engines may still
+  // hold this engine's frames, and EAL lives as long as the process anyway.
+}
+
+uint32_t Engine::NextIncarnation() {
+  uint32_t incarnation = 0;
+  while (incarnation == 0) incarnation = incarnations_();
+  return incarnation;
+}
+
+uint64_t Engine::Now() const { return rte_rdtsc(); }
+
+uint64_t Engine::ToTsc(absl::Duration d) const {
+  return static_cast<uint64_t>(absl::ToDoubleSeconds(d) *
+                               static_cast<double>(tsc_hz_));
+}
+
+uint64_t Engine::NowMicros() const {
+  return Now() / std::max<uint64_t>(tsc_hz_ / 1000000, 1);
+}
+
+PeerSession* Engine::FindSession(uint32_t node) {
+  auto it = sessions_by_node_.find(node);
+  return it == sessions_by_node_.end() ? nullptr : it->second;
+}
+
+const PeerCounters* Engine::peer_counters(uint32_t node) const {
+  auto it = sessions_by_node_.find(node);
+  return it == sessions_by_node_.end() ? nullptr : &it->second->counters;
+}
+
+uint32_t Engine::frames_in_flight(uint32_t node) const {
+  auto it = sessions_by_node_.find(node);
+  return it == sessions_by_node_.end() ? 0 : it->second->in_flight();
+}
+
+unsigned Engine::data_frames_in_use() const {
+  return rte_mempool_in_use_count(data_pool_);
+}
+
+bool Engine::RunOnce() {
+  if (stopped()) {
+    FailEverything();
+    return false;
+  }
+  bool work = ReceiveBurst();
+  work |= DrainRequests();
+  work |= FillWindows();
+  work |= FireTimers();
+  FlushAcks();
+  work |= FlushTx();
+  return work;
+}
+
+bool Engine::TryDrive() {
+  if (driving_.exchange(true, std::memory_order_acquire)) return false;
+  const bool work = RunOnce();
+  driving_.store(false, std::memory_order_release);
+  return work;
+}
+
+std::optional<TransportResult> Engine::Wait(Completion& completion,
+                                            absl::Time deadline) {
+  std::optional<int32_t> result =
+      completion.Wait(deadline, [this] { return TryDrive(); });
+  if (!result.has_value()) return std::nullopt;
+  return static_cast<TransportResult>(*result);
+}
+
+void Engine::StartThread() {
+  thread_should_run_.store(true, std::memory_order_release);
+  thread_ = std::thread([this] {
+    // The thread keeps the driver role until Stop, so waiting callers sleep
+    // instead of competing for it.
+    while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
+    while (thread_should_run_.load(std::memory_order_acquire)) RunOnce();
+    driving_.store(false, std::memory_order_release);
+  });
+}
+
+void Engine::Stop() {
+  if (stopped_.exchange(true, std::memory_order_acq_rel)) return;
+  thread_should_run_.store(false, std::memory_order_release);
+  if (thread_.joinable()) thread_.join();
+  while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
+  FailEverything();
+  rte_eth_dev_stop(options_.port_id);
+  driving_.store(false, std::memory_order_release);
+}
+
+void Engine::FailEverything() {
+  rte_mbuf* firsts[kBurst];
+  unsigned n;
+  while ((n = requests_->DequeueBurst(firsts, kBurst)) > 0) {
+    for (unsigned i = 0; i < n; ++i) {
+      for (rte_mbuf* frame = firsts[i]; frame != nullptr;) {
+        rte_mbuf* next = MetaOf(frame).next_fragment;
+        Completion* completion = MetaOf(frame).completion;
+        rte_pktmbuf_free(frame);
+        if (completion != nullptr) {
+          completion->Complete(
+              static_cast<int32_t>(TransportResult::kEngineStopped));
+          port_counters_.requests_failed.Add();
+        }
+        frame = next;
+      }
+    }
+  }
+  for (const std::unique_ptr<PeerSession>& session : sessions_) {
+    port_counters_.requests_failed.Add(
+        session->Fail(TransportResult::kEngineStopped, 0));
+  }
+  for (rte_mbuf* frame : tx_queue_) rte_pktmbuf_free(frame);
+  tx_queue_.clear();
+}
+
+}  // namespace rsm::transport

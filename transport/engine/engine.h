@@ -1,0 +1,173 @@
+#ifndef RSM_TRANSPORT_ENGINE_ENGINE_H_
+#define RSM_TRANSPORT_ENGINE_ENGINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "transport/engine/completion.h"
+#include "transport/engine/counters.h"
+#include "transport/engine/engine_options.h"
+#include "transport/engine/message_sink.h"
+#include "transport/engine/peer_session.h"
+#include "transport/engine/request_ring.h"
+#include "transport/engine/transport_result.h"
+#include "transport/fault/injector.h"
+#include "transport/wire/codec.h"
+
+struct rte_mbuf;
+struct rte_mempool;
+
+namespace rsm::transport {
+
+// One engine per controller: it owns the port's queues, the mbuf pools,
+// every peer session and all timers, and only its own thread writes that
+// state, so the data path takes no locks. Application threads reach it
+// through SendMessage (a lock-free ring). Progress is made either by a
+// dedicated thread (StartThread) or by callers waiting on a completion
+// (TryDrive, one driver at a time) — the same RunOnce either way.
+//
+// The loop, one file per step: RX burst and dispatch (on_rx.cc, with the
+// handshake in on_hello.cc, sequenced frames in on_sequenced.cc, acks in
+// on_ack.cc), draining the request ring (requests.cc), timers (timers.cc),
+// and the TX burst (tx.cc).
+class Engine {
+ public:
+  // The port must exist (EAL up) and not be started yet; the engine
+  // configures and starts it. `sink` receives every peer's messages and must
+  // outlive the engine.
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(
+      const EngineOptions& options, MessageSink* sink);
+  ~Engine();
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Any thread. Copies `payload` into frames (so the buffer is free when
+  // this returns), fragmenting it to the port's MTU, and queues the message
+  // for `peer`. Errors found before queueing are returned; later ones, and
+  // kOk once the peer has acknowledged every frame, go to `completion`
+  // (optional). With block_when_full, a full pool or ring makes the caller
+  // drive the engine until space frees up or the blocking timeout passes.
+  TransportResult SendMessage(uint32_t peer, wire::FrameType type,
+                              uint32_t segment_id, uint64_t offset,
+                              uint32_t aux, absl::Span<const uint8_t> payload,
+                              Completion* completion);
+
+  // Waits for `completion`, driving the engine while no other thread does.
+  // nullopt if `deadline` passes first.
+  std::optional<TransportResult> Wait(Completion& completion,
+                                      absl::Time deadline);
+
+  // One iteration of the loop; true if it did anything. Engine thread only
+  // (the dedicated thread, or whoever holds the driver role via TryDrive).
+  bool RunOnce();
+  // Runs one iteration if no other thread is driving. Any thread.
+  bool TryDrive();
+
+  // Dedicated-thread mode.
+  void StartThread();
+  // Stops the engine for good: the thread (if any) ends, every request in
+  // flight or queued completes with kEngineStopped, the port is stopped,
+  // and later sends fail at once. Any thread; idempotent.
+  void Stop();
+  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+
+  uint32_t node_id() const { return options_.node_id; }
+  // Largest payload one frame carries on this port.
+  uint32_t max_frame_payload() const { return max_frame_payload_; }
+  const PortCounters& port_counters() const { return port_counters_; }
+  // nullptr for a node that is not a peer.
+  const PeerCounters* peer_counters(uint32_t node) const;
+  // Frames sent to `node` and not yet acknowledged (engine thread, or after
+  // Stop).
+  uint32_t frames_in_flight(uint32_t node) const;
+  const FaultInjector& rx_faults() const { return *rx_faults_; }
+  const FaultInjector& tx_faults() const { return *tx_faults_; }
+  // Data frames currently allocated (in flight, queued or being received).
+  unsigned data_frames_in_use() const;
+
+ private:
+  explicit Engine(const EngineOptions& options, MessageSink* sink);
+  absl::Status Init();
+
+  PeerSession* FindSession(uint32_t node);
+  uint32_t NextIncarnation();
+  uint64_t Now() const;
+  uint64_t NowMicros() const;
+  uint64_t ToTsc(absl::Duration d) const;
+
+  // requests.cc: application-thread side and ring draining.
+  TransportResult BuildMessage(uint32_t peer, wire::FrameType type,
+                               uint32_t segment_id, uint64_t offset,
+                               uint32_t aux, absl::Span<const uint8_t> payload,
+                               Completion* completion, rte_mbuf** first);
+  bool DrainRequests();
+  bool FillWindows();
+
+  // on_rx.cc
+  bool ReceiveBurst();
+  void Dispatch(rte_mbuf* frame);
+  // on_hello.cc
+  void OnHello(PeerSession& session, const wire::FrameHeader& header);
+  void OnHelloAck(PeerSession& session, const wire::FrameHeader& header);
+  void Establish(PeerSession& session, uint32_t peer_incarnation);
+  // on_ack.cc
+  void OnAck(PeerSession& session, uint32_t ack);
+  // on_sequenced.cc
+  void OnSequenced(PeerSession& session, rte_mbuf* frame,
+                   const wire::DecodedFrame& decoded);
+  void Apply(PeerSession& session, rte_mbuf* frame,
+             const wire::DecodedFrame& decoded);
+
+  // timers.cc
+  bool FireTimers();
+  void DeclareUnreachable(PeerSession& session);
+
+  // tx.cc
+  void SendSequenced(PeerSession& session, rte_mbuf* frame);
+  void SendControl(PeerSession& session, wire::FrameType type,
+                   uint32_t dst_incarnation);
+  void SendHello(PeerSession& session);
+  void Queue(rte_mbuf* frame, PeerSession& session);
+  void FlushAcks();
+  bool FlushTx();
+
+  void FailEverything();
+
+  const EngineOptions options_;
+  MessageSink* const sink_;
+  uint64_t tsc_hz_ = 0;
+  uint32_t max_frame_payload_ = 0;
+  rte_mempool* data_pool_ = nullptr;
+  rte_mempool* control_pool_ = nullptr;
+  std::unique_ptr<RequestRing<rte_mbuf>> requests_;
+  std::unique_ptr<FaultInjector> rx_faults_;
+  std::unique_ptr<FaultInjector> tx_faults_;
+  std::mt19937 incarnations_;
+
+  std::vector<std::unique_ptr<PeerSession>> sessions_;
+  absl::flat_hash_map<uint32_t, PeerSession*> sessions_by_node_;
+
+  static constexpr uint16_t kBurst = 32;
+  // Frames to transmit at the end of this iteration.
+  std::vector<rte_mbuf*> tx_queue_;
+  uint64_t last_timers_tsc_ = 0;
+
+  std::atomic<bool> driving_{false};
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> thread_should_run_{false};
+  std::thread thread_;
+
+  PortCounters port_counters_;
+};
+
+}  // namespace rsm::transport
+
+#endif  // RSM_TRANSPORT_ENGINE_ENGINE_H_

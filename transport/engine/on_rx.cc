@@ -1,0 +1,87 @@
+// Receiving: one RX burst, each frame decoded, checked against its session
+// and handed to the handler for its type.
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "transport/engine/engine.h"
+
+namespace rsm::transport {
+namespace {
+
+DropReason ReasonFor(wire::DecodeStatus status) {
+  return status == wire::DecodeStatus::kBadChecksum ? DropReason::kBadChecksum
+                                                    : DropReason::kMalformed;
+}
+
+}  // namespace
+
+bool Engine::ReceiveBurst() {
+  rte_mbuf* frames[2 * kBurst];
+  uint16_t n = rte_eth_rx_burst(options_.port_id, 0, frames, kBurst);
+  if (rx_faults_->enabled()) {
+    n = rx_faults_->Apply(frames, n, 2 * kBurst, NowMicros());
+  }
+  for (uint16_t i = 0; i < n; ++i) Dispatch(frames[i]);
+  return n > 0;
+}
+
+void Engine::Dispatch(rte_mbuf* frame) {
+  port_counters_.frames_in.Add();
+  port_counters_.bytes_in.Add(rte_pktmbuf_pkt_len(frame));
+  wire::DecodedFrame decoded;
+  // Our frames never exceed one segment; a chained one is not ours.
+  const wire::DecodeStatus status =
+      frame->nb_segs == 1
+          ? wire::DecodeFrame(
+                absl::MakeConstSpan(rte_pktmbuf_mtod(frame, const uint8_t*),
+                                    rte_pktmbuf_data_len(frame)),
+                &decoded)
+          : wire::DecodeStatus::kBadLength;
+  const wire::FrameHeader& header = decoded.header;
+  PeerSession* session = nullptr;
+  if (status != wire::DecodeStatus::kOk) {
+    port_counters_.Drop(ReasonFor(status));
+  } else if (header.dst_node != options_.node_id) {
+    port_counters_.Drop(DropReason::kNotForUs);
+  } else if ((session = FindSession(header.src_node)) == nullptr) {
+    port_counters_.Drop(DropReason::kUnknownPeer);
+  }
+  if (session == nullptr) {
+    rte_pktmbuf_free(frame);
+    return;
+  }
+  session->counters.frames_in.Add();
+  session->counters.bytes_in.Add(rte_pktmbuf_pkt_len(frame));
+
+  if (header.type == wire::FrameType::kHello) {
+    OnHello(*session, header);
+    rte_pktmbuf_free(frame);
+    return;
+  }
+  if (header.type == wire::FrameType::kHelloAck) {
+    OnHelloAck(*session, header);
+    rte_pktmbuf_free(frame);
+    return;
+  }
+  // Everything else belongs to the current session of both sides.
+  if (session->peer_incarnation == 0 ||
+      header.src_incarnation != session->peer_incarnation ||
+      header.dst_incarnation != session->my_incarnation) {
+    const DropReason reason = session->peer_incarnation == 0
+                                  ? DropReason::kNotConnected
+                                  : DropReason::kStaleIncarnation;
+    session->counters.Drop(reason);
+    port_counters_.Drop(reason);
+    rte_pktmbuf_free(frame);
+    return;
+  }
+  session->last_heard_tsc = Now();
+  OnAck(*session, header.ack);
+  if (!wire::IsSequenced(header.type)) {  // ACK, HEARTBEAT
+    rte_pktmbuf_free(frame);
+    return;
+  }
+  OnSequenced(*session, frame, decoded);
+}
+
+}  // namespace rsm::transport

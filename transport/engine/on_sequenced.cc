@@ -1,0 +1,77 @@
+// Sequenced frames: applied exactly once, in sequence order. Duplicates are
+// dropped (and acked again, in case our ack was what got lost); frames that
+// arrive early wait in the reorder buffer; a message's frames are gathered
+// until its last one and then handed to the sink.
+#include <rte_mbuf.h>
+
+#include "transport/engine/engine.h"
+
+namespace rsm::transport {
+
+void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
+                         const wire::DecodedFrame& decoded) {
+  const uint32_t seq = decoded.header.seq;
+  session.ack_due = true;
+  DropReason reason;
+  if (seq <= session.delivered) {
+    reason = DropReason::kDuplicate;
+  } else if (seq - session.delivered > session.reorder.size()) {
+    reason = DropReason::kOutOfWindow;
+  } else if (seq != session.delivered + 1) {
+    rte_mbuf*& slot = session.early(seq);
+    if (slot == nullptr) {
+      slot = frame;
+      return;
+    }
+    reason = DropReason::kDuplicate;
+  } else {
+    Apply(session, frame, decoded);
+    for (rte_mbuf* next; (next = session.early(session.delivered + 1)) !=
+                         nullptr;) {
+      session.early(session.delivered + 1) = nullptr;
+      wire::DecodedFrame early;
+      // Validated when it arrived; decoding again only locates its fields.
+      wire::DecodeFrame(
+          absl::MakeConstSpan(rte_pktmbuf_mtod(next, const uint8_t*),
+                              rte_pktmbuf_data_len(next)),
+          &early);
+      Apply(session, next, early);
+    }
+    return;
+  }
+  session.counters.Drop(reason);
+  port_counters_.Drop(reason);
+  rte_pktmbuf_free(frame);
+}
+
+void Engine::Apply(PeerSession& session, rte_mbuf* frame,
+                   const wire::DecodedFrame& decoded) {
+  session.delivered = decoded.header.seq;
+  const wire::FrameHeader& header = decoded.header;
+  const bool first = header.flags & wire::kFirstFragment;
+  const bool last = header.flags & wire::kLastFragment;
+  if (first && last) {  // the common case: no copy
+    sink_->OnMessage(session.address.node_id, header, decoded.payload);
+    session.counters.messages_delivered.Add();
+  } else if (first) {
+    session.in_message = true;
+    session.message_header = header;
+    session.message.assign(decoded.payload.begin(), decoded.payload.end());
+  } else if (session.in_message) {
+    session.message.insert(session.message.end(), decoded.payload.begin(),
+                           decoded.payload.end());
+    if (last) {
+      sink_->OnMessage(session.address.node_id, session.message_header,
+                       session.message);
+      session.counters.messages_delivered.Add();
+      session.in_message = false;
+    }
+  } else {
+    // A middle or last frame with no first: the sender broke the protocol.
+    session.counters.Drop(DropReason::kMalformed);
+    port_counters_.Drop(DropReason::kMalformed);
+  }
+  rte_pktmbuf_free(frame);
+}
+
+}  // namespace rsm::transport

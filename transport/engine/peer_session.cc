@@ -1,0 +1,57 @@
+#include "transport/engine/peer_session.h"
+
+#include "transport/engine/completion.h"
+#include "transport/engine/frame_meta.h"
+
+namespace rsm::transport {
+namespace {
+
+// A request's frames are freed one by one; its completion is on the last.
+int FailFrame(rte_mbuf* frame, TransportResult result) {
+  Completion* completion = MetaOf(frame).completion;
+  rte_pktmbuf_free(frame);
+  if (completion == nullptr) return 0;
+  completion->Complete(static_cast<int32_t>(result));
+  return 1;
+}
+
+}  // namespace
+
+PeerSession::PeerSession(const PeerAddress& address, uint32_t window_frames,
+                         uint32_t incarnation)
+    : address(address),
+      my_incarnation(incarnation),
+      window(window_frames, nullptr),
+      reorder(window_frames, nullptr) {}
+
+PeerSession::~PeerSession() { Fail(TransportResult::kEngineStopped, 0); }
+
+int PeerSession::FailBacklog(TransportResult result) {
+  int failed = 0;
+  for (rte_mbuf* frame : backlog) failed += FailFrame(frame, result);
+  backlog.clear();
+  return failed;
+}
+
+int PeerSession::Fail(TransportResult result, uint32_t new_incarnation) {
+  int failed = FailBacklog(result);
+  for (uint32_t seq = acked + 1; seq < next_seq; ++seq) {
+    failed += FailFrame(sent(seq), result);
+    sent(seq) = nullptr;
+  }
+  for (rte_mbuf*& frame : reorder) {
+    if (frame != nullptr) rte_pktmbuf_free(frame);
+    frame = nullptr;
+  }
+  if (new_incarnation != 0) my_incarnation = new_incarnation;
+  peer_incarnation = 0;
+  next_seq = 1;
+  acked = 0;
+  delivered = 0;
+  in_message = false;
+  message.clear();
+  ack_due = false;
+  return failed;
+}
+
+}  // namespace rsm::transport

@@ -1,0 +1,81 @@
+#ifndef RSM_TRANSPORT_ENGINE_PEER_SESSION_H_
+#define RSM_TRANSPORT_ENGINE_PEER_SESSION_H_
+
+#include <rte_mbuf.h>
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "transport/engine/counters.h"
+#include "transport/engine/engine_options.h"
+#include "transport/engine/transport_result.h"
+#include "transport/wire/frame.h"
+
+namespace rsm::transport {
+
+// The reliable session with one peer, owned and touched by the engine thread
+// alone. Sending: frames wait in `backlog` until the window has room, then
+// get the next sequence number and stay in `window` (one mbuf reference
+// kept for retransmission) until the peer's cumulative ack covers them.
+// Receiving: frames are applied in sequence order; early ones wait in
+// `reorder`; a message's frames are gathered until its last one.
+//
+// Sequence numbers start at 1 in each session incarnation and do not wrap
+// (2^32 frames per incarnation; see docs/protocol.md).
+struct PeerSession {
+  enum class State { kIdle, kConnecting, kEstablished, kUnreachable };
+
+  PeerSession(const PeerAddress& address, uint32_t window_frames,
+              uint32_t incarnation);
+  ~PeerSession();
+
+  PeerSession(const PeerSession&) = delete;
+  PeerSession& operator=(const PeerSession&) = delete;
+
+  uint32_t window_size() const { return static_cast<uint32_t>(window.size()); }
+  uint32_t in_flight() const { return next_seq - 1 - acked; }
+  bool window_full() const { return in_flight() >= window_size(); }
+  rte_mbuf*& sent(uint32_t seq) { return window[seq % window.size()]; }
+  rte_mbuf*& early(uint32_t seq) { return reorder[seq % reorder.size()]; }
+
+  // Completes the requests not yet sent with `result`; returns how many.
+  int FailBacklog(TransportResult result);
+
+  // Completes every request of this session with `result` and frees its
+  // frames, then starts over with sequence numbers from 1 under
+  // `new_incarnation` (0: keep ours). Returns the number of failed requests.
+  int Fail(TransportResult result, uint32_t new_incarnation);
+
+  const PeerAddress address;
+  State state = State::kIdle;
+  uint32_t my_incarnation;        // what this node presents to the peer
+  uint32_t peer_incarnation = 0;  // 0 until the handshake
+
+  uint64_t connect_started_tsc = 0;
+  uint64_t last_heard_tsc = 0;
+  uint64_t last_hello_tsc = 0;
+  uint64_t last_sent_tsc = 0;
+
+  // Sending side.
+  std::deque<rte_mbuf*> backlog;
+  std::vector<rte_mbuf*> window;
+  uint32_t next_seq = 1;
+  uint32_t acked = 0;
+  uint64_t retransmit_timeout_tsc = 0;
+  uint64_t retransmit_deadline_tsc = 0;
+
+  // Receiving side.
+  uint32_t delivered = 0;
+  std::vector<rte_mbuf*> reorder;
+  bool in_message = false;
+  wire::FrameHeader message_header{};
+  std::vector<uint8_t> message;
+  bool ack_due = false;
+
+  PeerCounters counters;
+};
+
+}  // namespace rsm::transport
+
+#endif  // RSM_TRANSPORT_ENGINE_PEER_SESSION_H_

@@ -1,0 +1,149 @@
+// The application-thread side of the engine (SendMessage builds a message's
+// frames and queues it on the request ring) and the engine side that takes
+// requests off the ring and lets them into each peer's send window.
+#include <rte_mbuf.h>
+
+#include <cstring>
+
+#include "transport/engine/engine.h"
+#include "transport/engine/frame_meta.h"
+
+namespace rsm::transport {
+namespace {
+
+void FreeMessage(rte_mbuf* first) {
+  while (first != nullptr) {
+    rte_mbuf* next = MetaOf(first).next_fragment;
+    rte_pktmbuf_free(first);
+    first = next;
+  }
+}
+
+}  // namespace
+
+TransportResult Engine::SendMessage(uint32_t peer, wire::FrameType type,
+                                    uint32_t segment_id, uint64_t offset,
+                                    uint32_t aux,
+                                    absl::Span<const uint8_t> payload,
+                                    Completion* completion) {
+  if (stopped()) return TransportResult::kEngineStopped;
+  // sessions_by_node_ is not modified after Init, so any thread may read it.
+  if (!wire::IsSequenced(type) || !sessions_by_node_.contains(peer)) {
+    return TransportResult::kInvalid;
+  }
+  rte_mbuf* first = nullptr;
+  const TransportResult built = BuildMessage(peer, type, segment_id, offset,
+                                             aux, payload, completion, &first);
+  if (built != TransportResult::kOk) return built;
+
+  const absl::Time deadline = absl::Now() + options_.blocking_timeout;
+  while (!requests_->Enqueue(first)) {
+    if (!options_.block_when_full || absl::Now() > deadline) {
+      FreeMessage(first);
+      return TransportResult::kNoResources;
+    }
+    TryDrive();
+  }
+  // Stop may have drained the ring just before the enqueue; a stopped
+  // engine's RunOnce fails whatever it finds, so nobody waits forever.
+  if (stopped()) TryDrive();
+  return TransportResult::kOk;
+}
+
+TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
+                                     uint32_t segment_id, uint64_t offset,
+                                     uint32_t aux,
+                                     absl::Span<const uint8_t> payload,
+                                     Completion* completion, rte_mbuf** first) {
+  const size_t per_frame = max_frame_payload_;
+  const size_t count =
+      payload.empty() ? 1 : (payload.size() + per_frame - 1) / per_frame;
+  // A message's frames must all fit in the window at once, or a full window
+  // of them could wait on frames still queued behind them.
+  if (count > options_.window_frames) return TransportResult::kInvalid;
+
+  std::vector<rte_mbuf*> frames(count);
+  const absl::Time deadline = absl::Now() + options_.blocking_timeout;
+  while (rte_pktmbuf_alloc_bulk(data_pool_, frames.data(),
+                                static_cast<unsigned>(count)) != 0) {
+    if (!options_.block_when_full || absl::Now() > deadline) {
+      port_counters_.no_mbufs.Add();
+      return TransportResult::kNoResources;
+    }
+    TryDrive();
+  }
+
+  const PeerAddress& to = sessions_by_node_.find(peer)->second->address;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t start = i * per_frame;
+    const size_t length = std::min(per_frame, payload.size() - start);
+    rte_mbuf* frame = frames[i];
+    auto* data = reinterpret_cast<uint8_t*>(
+        rte_pktmbuf_append(frame, wire::kFrameOverhead + length));
+    if (length > 0) {
+      std::memcpy(data + wire::kFrameOverhead, payload.data() + start, length);
+    }
+    FrameMeta& meta = MetaOf(frame);
+    meta.next_fragment = i + 1 < count ? frames[i + 1] : nullptr;
+    meta.completion = i + 1 < count ? nullptr : completion;
+    wire::FrameHeader& header = meta.header;
+    header = {};
+    header.type = type;
+    header.flags = (i == 0 ? wire::kFirstFragment : 0) |
+                   (i + 1 == count ? wire::kLastFragment : 0);
+    header.src_node = options_.node_id;
+    header.dst_node = to.node_id;
+    header.segment_id = segment_id;
+    header.offset = offset + start;
+    header.length = static_cast<uint32_t>(length);
+    header.aux = aux;
+  }
+  *first = frames[0];
+  return TransportResult::kOk;
+}
+
+bool Engine::DrainRequests() {
+  rte_mbuf* firsts[kBurst];
+  const unsigned n = requests_->DequeueBurst(firsts, kBurst);
+  for (unsigned i = 0; i < n; ++i) {
+    PeerSession* session = FindSession(MetaOf(firsts[i]).header.dst_node);
+    for (rte_mbuf* frame = firsts[i]; frame != nullptr;
+         frame = MetaOf(frame).next_fragment) {
+      session->backlog.push_back(frame);
+    }
+  }
+  return n > 0;
+}
+
+bool Engine::FillWindows() {
+  bool work = false;
+  for (const std::unique_ptr<PeerSession>& owned : sessions_) {
+    PeerSession& session = *owned;
+    if (session.backlog.empty()) continue;
+    switch (session.state) {
+      case PeerSession::State::kUnreachable:
+        port_counters_.requests_failed.Add(
+            session.FailBacklog(TransportResult::kPeerUnreachable));
+        work = true;
+        break;
+      case PeerSession::State::kIdle:
+        session.state = PeerSession::State::kConnecting;
+        session.connect_started_tsc = Now();
+        SendHello(session);
+        work = true;
+        break;
+      case PeerSession::State::kConnecting:
+        break;
+      case PeerSession::State::kEstablished:
+        while (!session.backlog.empty() && !session.window_full()) {
+          SendSequenced(session, session.backlog.front());
+          session.backlog.pop_front();
+          work = true;
+        }
+        break;
+    }
+  }
+  return work;
+}
+
+}  // namespace rsm::transport

@@ -1,0 +1,94 @@
+// Time-driven work, per session: handshake retries, retransmission with
+// exponential back-off, heartbeats, and declaring a silent peer unreachable.
+#include <rte_mbuf.h>
+
+#include <algorithm>
+
+#include "transport/engine/engine.h"
+
+namespace rsm::transport {
+
+bool Engine::FireTimers() {
+  const uint64_t now = Now();
+  const uint64_t unreachable_after = ToTsc(options_.unreachable_after);
+  const uint64_t heartbeat = ToTsc(options_.heartbeat_interval);
+  const uint64_t initial_rto = ToTsc(options_.initial_retransmit_timeout);
+  bool work = false;
+  // Nobody drove this engine for a while (caller-driven mode with an idle
+  // application): the silence was ours, so peers get a fresh hearing before
+  // anyone is judged unreachable.
+  const bool were_away =
+      last_timers_tsc_ != 0 && now - last_timers_tsc_ > heartbeat;
+  last_timers_tsc_ = now;
+  for (const std::unique_ptr<PeerSession>& owned : sessions_) {
+    PeerSession& session = *owned;
+    if (were_away) {
+      session.last_heard_tsc = std::max(session.last_heard_tsc, now);
+      session.connect_started_tsc =
+          std::max(session.connect_started_tsc, now - heartbeat);
+    }
+    switch (session.state) {
+      case PeerSession::State::kIdle:
+        break;
+      case PeerSession::State::kConnecting:
+        if (now - session.connect_started_tsc > unreachable_after) {
+          DeclareUnreachable(session);
+          work = true;
+        } else if (now - session.last_hello_tsc > initial_rto) {
+          SendHello(session);
+          work = true;
+        }
+        break;
+      case PeerSession::State::kUnreachable:
+        // Keep probing, so a peer that comes back is found again.
+        if (now - session.last_hello_tsc > heartbeat) {
+          SendHello(session);
+          work = true;
+        }
+        break;
+      case PeerSession::State::kEstablished:
+        if (now - session.last_heard_tsc > unreachable_after) {
+          DeclareUnreachable(session);
+          work = true;
+          break;
+        }
+        if (session.in_flight() > 0 &&
+            now >= session.retransmit_deadline_tsc) {
+          // Go back N: everything unacknowledged goes again; the receiver
+          // keeps what arrived early and drops what it already has.
+          for (uint32_t seq = session.acked + 1; seq < session.next_seq;
+               ++seq) {
+            rte_mbuf* frame = session.sent(seq);
+            rte_mbuf_refcnt_update(frame, 1);
+            Queue(frame, session);
+            session.counters.retransmits.Add();
+            port_counters_.retransmits.Add();
+          }
+          session.retransmit_timeout_tsc =
+              std::min(2 * session.retransmit_timeout_tsc,
+                       ToTsc(options_.max_retransmit_timeout));
+          session.retransmit_deadline_tsc =
+              now + session.retransmit_timeout_tsc;
+          work = true;
+        }
+        if (now - session.last_sent_tsc > heartbeat) {
+          SendControl(session, wire::FrameType::kHeartbeat,
+                      session.peer_incarnation);
+        }
+        break;
+    }
+  }
+  return work;
+}
+
+void Engine::DeclareUnreachable(PeerSession& session) {
+  // Frames in flight may or may not have arrived; the next session must not
+  // reuse their sequence numbers, so it starts under a new incarnation.
+  port_counters_.requests_failed.Add(
+      session.Fail(TransportResult::kPeerUnreachable, NextIncarnation()));
+  session.state = PeerSession::State::kUnreachable;
+  session.counters.unreachable.Add();
+  session.retransmit_timeout_tsc = ToTsc(options_.initial_retransmit_timeout);
+}
+
+}  // namespace rsm::transport
