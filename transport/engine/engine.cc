@@ -1,4 +1,5 @@
 #include "transport/engine/engine.h"
+#include "transport/engine/frame_ownership.h"
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -171,8 +172,15 @@ bool Engine::TryDrive() {
 
 std::optional<TransportResult> Engine::Wait(Completion& completion,
                                             absl::Time deadline) {
-  std::optional<int32_t> result =
-      completion.Wait(deadline, [this] { return TryDrive(); });
+  std::optional<int32_t> result = completion.Wait(deadline, [this] {
+    // With an engine thread, sleep: it completes the request and wakes us.
+    if (thread_should_run_.load(std::memory_order_acquire)) return false;
+    // Caller-driven: a waiter must never sleep while nobody drives (the
+    // peers would take the silence for a dead node), so it drives, or lets
+    // the thread that does run and keeps checking.
+    if (!TryDrive()) std::this_thread::yield();
+    return true;
+  });
   if (!result.has_value()) return std::nullopt;
   return static_cast<TransportResult>(*result);
 }
@@ -206,7 +214,7 @@ void Engine::FailEverything() {
       for (rte_mbuf* frame = firsts[i]; frame != nullptr;) {
         rte_mbuf* next = MetaOf(frame).next_fragment;
         Completion* completion = MetaOf(frame).completion;
-        rte_pktmbuf_free(frame);
+        FreeFrame(frame);
         if (completion != nullptr) {
           completion->Complete(
               static_cast<int32_t>(TransportResult::kEngineStopped));
@@ -220,7 +228,7 @@ void Engine::FailEverything() {
     port_counters_.requests_failed.Add(
         session->Fail(TransportResult::kEngineStopped, 0));
   }
-  for (rte_mbuf* frame : tx_queue_) rte_pktmbuf_free(frame);
+  for (rte_mbuf* frame : tx_queue_) FreeFrame(frame);
   tx_queue_.clear();
 }
 

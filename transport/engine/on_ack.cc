@@ -3,6 +3,7 @@
 #include <rte_mbuf.h>
 
 #include "transport/engine/engine.h"
+#include "transport/engine/frame_ownership.h"
 #include "transport/engine/frame_meta.h"
 
 namespace rsm::transport {
@@ -18,7 +19,7 @@ void Engine::OnAck(PeerSession& session, uint32_t ack) {
     rte_mbuf*& frame = session.sent(seq);
     // Read before the free: the completion lives in the frame's private area.
     Completion* completion = MetaOf(frame).completion;
-    rte_pktmbuf_free(frame);
+    FreeFrame(frame);
     frame = nullptr;
     if (completion != nullptr) {
       completion->Complete(static_cast<int32_t>(TransportResult::kOk));

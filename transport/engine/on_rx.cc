@@ -4,6 +4,7 @@
 #include <rte_mbuf.h>
 
 #include "transport/engine/engine.h"
+#include "transport/engine/frame_ownership.h"
 
 namespace rsm::transport {
 namespace {
@@ -18,6 +19,7 @@ DropReason ReasonFor(wire::DecodeStatus status) {
 bool Engine::ReceiveBurst() {
   rte_mbuf* frames[2 * kBurst];
   uint16_t n = rte_eth_rx_burst(options_.port_id, 0, frames, kBurst);
+  for (uint16_t i = 0; i < n; ++i) AcquireFrame(frames[i]);
   if (rx_faults_->enabled()) {
     n = rx_faults_->Apply(frames, n, 2 * kBurst, NowMicros());
   }
@@ -47,7 +49,7 @@ void Engine::Dispatch(rte_mbuf* frame) {
     port_counters_.Drop(DropReason::kUnknownPeer);
   }
   if (session == nullptr) {
-    rte_pktmbuf_free(frame);
+    FreeFrame(frame);
     return;
   }
   session->counters.frames_in.Add();
@@ -55,12 +57,12 @@ void Engine::Dispatch(rte_mbuf* frame) {
 
   if (header.type == wire::FrameType::kHello) {
     OnHello(*session, header);
-    rte_pktmbuf_free(frame);
+    FreeFrame(frame);
     return;
   }
   if (header.type == wire::FrameType::kHelloAck) {
     OnHelloAck(*session, header);
-    rte_pktmbuf_free(frame);
+    FreeFrame(frame);
     return;
   }
   // Everything else belongs to the current session of both sides.
@@ -72,13 +74,13 @@ void Engine::Dispatch(rte_mbuf* frame) {
                                   : DropReason::kStaleIncarnation;
     session->counters.Drop(reason);
     port_counters_.Drop(reason);
-    rte_pktmbuf_free(frame);
+    FreeFrame(frame);
     return;
   }
   session->last_heard_tsc = Now();
   OnAck(*session, header.ack);
   if (!wire::IsSequenced(header.type)) {  // ACK, HEARTBEAT
-    rte_pktmbuf_free(frame);
+    FreeFrame(frame);
     return;
   }
   OnSequenced(*session, frame, decoded);

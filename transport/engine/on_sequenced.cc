@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 
 #include "transport/engine/engine.h"
+#include "transport/engine/frame_ownership.h"
 
 namespace rsm::transport {
 
@@ -41,7 +42,7 @@ void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
   }
   session.counters.Drop(reason);
   port_counters_.Drop(reason);
-  rte_pktmbuf_free(frame);
+  FreeFrame(frame);
 }
 
 void Engine::Apply(PeerSession& session, rte_mbuf* frame,
@@ -71,7 +72,7 @@ void Engine::Apply(PeerSession& session, rte_mbuf* frame,
     session.counters.Drop(DropReason::kMalformed);
     port_counters_.Drop(DropReason::kMalformed);
   }
-  rte_pktmbuf_free(frame);
+  FreeFrame(frame);
 }
 
 }  // namespace rsm::transport

@@ -2,6 +2,7 @@
 
 #include "transport/engine/completion.h"
 #include "transport/engine/frame_meta.h"
+#include "transport/engine/frame_ownership.h"
 
 namespace rsm::transport {
 namespace {
@@ -9,7 +10,7 @@ namespace {
 // A request's frames are freed one by one; its completion is on the last.
 int FailFrame(rte_mbuf* frame, TransportResult result) {
   Completion* completion = MetaOf(frame).completion;
-  rte_pktmbuf_free(frame);
+  FreeFrame(frame);
   if (completion == nullptr) return 0;
   completion->Complete(static_cast<int32_t>(result));
   return 1;
@@ -40,7 +41,7 @@ int PeerSession::Fail(TransportResult result, uint32_t new_incarnation) {
     sent(seq) = nullptr;
   }
   for (rte_mbuf*& frame : reorder) {
-    if (frame != nullptr) rte_pktmbuf_free(frame);
+    if (frame != nullptr) FreeFrame(frame);
     frame = nullptr;
   }
   if (new_incarnation != 0) my_incarnation = new_incarnation;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "transport/engine/engine.h"
+#include "transport/engine/frame_ownership.h"
 #include "transport/engine/frame_meta.h"
 
 namespace rsm::transport {
@@ -14,7 +15,7 @@ namespace {
 void FreeMessage(rte_mbuf* first) {
   while (first != nullptr) {
     rte_mbuf* next = MetaOf(first).next_fragment;
-    rte_pktmbuf_free(first);
+    FreeFrame(first);
     first = next;
   }
 }
@@ -72,6 +73,7 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
     }
     TryDrive();
   }
+  for (rte_mbuf* frame : frames) AcquireFrame(frame);
 
   const PeerAddress& to = sessions_by_node_.find(peer)->second->address;
   for (size_t i = 0; i < count; ++i) {

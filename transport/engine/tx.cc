@@ -9,6 +9,7 @@
 
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_meta.h"
+#include "transport/engine/frame_ownership.h"
 
 namespace rsm::transport {
 
@@ -41,6 +42,7 @@ void Engine::SendControl(PeerSession& session, wire::FrameType type,
     port_counters_.no_mbufs.Add();
     return;
   }
+  AcquireFrame(frame);
   wire::FrameHeader header{};
   header.type = type;
   header.src_node = options_.node_id;
@@ -89,6 +91,7 @@ bool Engine::FlushTx() {
     if (tx_faults_->enabled()) {
       n = tx_faults_->Apply(burst, n, 2 * kBurst, NowMicros());
     }
+    for (uint16_t i = 0; i < n; ++i) ReleaseFrame(burst[i]);
     const uint16_t sent = rte_eth_tx_burst(options_.port_id, 0, burst, n);
     if (sent < n) {
       // Lost like on a wire: sequenced frames go again on retransmission.
