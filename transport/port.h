@@ -28,6 +28,12 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
 
 // Configures `port_id` with one RX and one TX queue (RX buffers from `pool`)
 // and starts it. Returns the port's MTU: frames are never larger.
+//
+// A net_memif client port (DPDK 22.11's does not retry by itself) is started
+// until its server accepts it: restarted while the start fails or the link
+// is not up within 200 ms, for up to 10 s; UnavailableError after that. Other
+// ports, a memif server included, return as soon as they have started,
+// whatever their link state.
 absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
                                    uint16_t rx_descriptors,
                                    uint16_t tx_descriptors);

@@ -42,10 +42,11 @@ void Completion::Complete(int32_t result) {
   // This exchange is the engine's last access to the Completion's memory: the
   // moment a waiter sees kDone it may return and free it. The wake below uses
   // the address only as a key: a private futex is hashed on (process,
-  // address) and the kernel never reads the word for a wake. If the memory has
-  // been freed and reused meanwhile, the worst case is a spurious wake of
-  // whoever now sleeps on that address, and futex users must tolerate those
-  // anyway (Wait() re-checks its state; so do glibc's locks).
+  // address), and for a wake the kernel neither reads the word nor needs it
+  // mapped. If the memory has been freed and reused meanwhile, the worst case
+  // is a spurious wake of whoever now sleeps on that address, and futex users
+  // must tolerate those anyway (Wait() re-checks its state; so do glibc's
+  // locks).
   if (state_.exchange(kDone, std::memory_order_release) ==
       kPendingWithSleeper) {
     FutexWakeAll(&state_);

@@ -34,7 +34,9 @@ std::string CountersToString(const TrafficCounters& c) {
   std::string out = absl::StrCat(
       "frames_in=", c.frames_in.Get(), " bytes_in=", c.bytes_in.Get(),
       " frames_out=", c.frames_out.Get(), " bytes_out=", c.bytes_out.Get(),
-      " retransmits=", c.retransmits.Get());
+      " retransmits=", c.retransmits.Get(),
+      " timeouts=", c.retransmit_timeouts.Get(),
+      " fast_retransmits=", c.fast_retransmits.Get());
   for (int i = 0; i < static_cast<int>(DropReason::kCount); ++i) {
     if (c.drops[i].Get() == 0) continue;
     absl::StrAppend(&out, " drop_", DropReasonName(static_cast<DropReason>(i)),

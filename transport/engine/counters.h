@@ -39,7 +39,9 @@ const char* DropReasonName(DropReason reason);
 
 struct TrafficCounters {
   Counter frames_in, bytes_in, frames_out, bytes_out;
-  Counter retransmits;
+  Counter retransmits;          // frames sent again
+  Counter retransmit_timeouts;  // timer expiries that resent frames
+  Counter fast_retransmits;     // gaps repaired on a selective ack
   Counter drops[static_cast<int>(DropReason::kCount)];
   void Drop(DropReason reason) { drops[static_cast<int>(reason)].Add(); }
   uint64_t Drops(DropReason reason) const {

@@ -98,8 +98,8 @@ absl::Status Engine::Init() {
   for (const PeerAddress& peer : peers) {
     auto session =
         std::make_unique<PeerSession>(peer, window, NextIncarnation());
-    session->retransmit_timeout_tsc =
-        ToTsc(options_.initial_retransmit_timeout);
+    session->base_timeout_tsc = ToTsc(options_.initial_retransmit_timeout);
+    session->retransmit_timeout_tsc = session->base_timeout_tsc;
     sessions_by_node_[peer.node_id] = session.get();
     sessions_.push_back(std::move(session));
   }

@@ -120,6 +120,7 @@ class Engine {
   void Establish(PeerSession& session, uint32_t peer_incarnation);
   // on_ack.cc
   void OnAck(PeerSession& session, uint32_t ack);
+  void SampleRoundTrip(PeerSession& session, uint64_t sample);
   // on_sequenced.cc
   void OnSequenced(PeerSession& session, rte_mbuf* frame,
                    const wire::DecodedFrame& decoded);
@@ -128,6 +129,10 @@ class Engine {
 
   // timers.cc
   bool FireTimers();
+  // Resends the frames the peer lacks that were last sent `min_age` ago or
+  // earlier.
+  // Returns whether it resent anything.
+  bool RetransmitMissing(PeerSession& session, uint64_t now, uint64_t min_age);
   void DeclareUnreachable(PeerSession& session);
 
   // tx.cc

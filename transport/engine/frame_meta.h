@@ -20,6 +20,8 @@ class Completion;
 struct FrameMeta {
   rte_mbuf* next_fragment;  // the message's next frame; nullptr on the last
   Completion* completion;   // on the last frame only; may be nullptr
+  uint64_t sent_tsc;        // last (re)transmission, for RTT samples
+  bool retransmitted;       // its ack is then no RTT sample (Karn)
   wire::FrameHeader header;
 };
 

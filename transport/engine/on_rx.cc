@@ -17,14 +17,23 @@ DropReason ReasonFor(wire::DecodeStatus status) {
 }  // namespace
 
 bool Engine::ReceiveBurst() {
-  rte_mbuf* frames[2 * kBurst];
-  uint16_t n = rte_eth_rx_burst(options_.port_id, 0, frames, kBurst);
-  for (uint16_t i = 0; i < n; ++i) AcquireFrame(frames[i]);
-  if (rx_faults_->enabled()) {
-    n = rx_faults_->Apply(frames, n, 2 * kBurst, NowMicros());
+  // A few bursts per iteration while they come full, so a queue fed by
+  // several peers is drained faster than they fill it.
+  constexpr int kMaxBursts = 4;
+  bool received = false;
+  for (int burst = 0; burst < kMaxBursts; ++burst) {
+    rte_mbuf* frames[2 * kBurst];
+    const uint16_t got = rte_eth_rx_burst(options_.port_id, 0, frames, kBurst);
+    for (uint16_t i = 0; i < got; ++i) AcquireFrame(frames[i]);
+    uint16_t n = got;
+    if (rx_faults_->enabled()) {
+      n = rx_faults_->Apply(frames, n, 2 * kBurst, NowMicros());
+    }
+    for (uint16_t i = 0; i < n; ++i) Dispatch(frames[i]);
+    received |= n > 0;
+    if (got < kBurst) break;
   }
-  for (uint16_t i = 0; i < n; ++i) Dispatch(frames[i]);
-  return n > 0;
+  return received;
 }
 
 void Engine::Dispatch(rte_mbuf* frame) {
@@ -79,6 +88,19 @@ void Engine::Dispatch(rte_mbuf* frame) {
   }
   session->last_heard_tsc = Now();
   OnAck(*session, header.ack);
+  if (header.type == wire::FrameType::kAck) {
+    session->peer_sack_base = header.ack;
+    session->peer_sack_bits = header.aux;
+    // Frames held beyond a gap: the gap is most likely a loss, repaired now
+    // rather than at the timeout (unless it went out less than a round trip
+    // ago and may still be on its way).
+    if (header.aux != 0 && header.ack == session->acked) {
+      if (RetransmitMissing(*session, Now(), session->smoothed_rtt_tsc)) {
+        session->counters.fast_retransmits.Add();
+        port_counters_.fast_retransmits.Add();
+      }
+    }
+  }
   if (!wire::IsSequenced(header.type)) {  // ACK, HEARTBEAT
     FreeFrame(frame);
     return;

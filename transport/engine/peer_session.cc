@@ -1,5 +1,7 @@
 #include "transport/engine/peer_session.h"
 
+#include <algorithm>
+
 #include "transport/engine/completion.h"
 #include "transport/engine/frame_meta.h"
 #include "transport/engine/frame_ownership.h"
@@ -27,6 +29,24 @@ PeerSession::PeerSession(const PeerAddress& address, uint32_t window_frames,
 
 PeerSession::~PeerSession() { Fail(TransportResult::kEngineStopped, 0); }
 
+uint32_t PeerSession::EarlyFrames() const {
+  uint32_t bits = 0;
+  const uint32_t span =
+      std::min<uint32_t>(kSelectiveAckBits, reorder.size() - 1);
+  for (uint32_t i = 0; i < span; ++i) {
+    if (reorder[(delivered + 2 + i) % reorder.size()] != nullptr) {
+      bits |= uint32_t{1} << i;
+    }
+  }
+  return bits;
+}
+
+bool PeerSession::PeerHolds(uint32_t seq) const {
+  const uint32_t i = seq - peer_sack_base - 2;  // wraps for seq <= base + 1
+  return peer_sack_base == acked && i < kSelectiveAckBits &&
+         (peer_sack_bits >> i) & 1;
+}
+
 int PeerSession::FailBacklog(TransportResult result) {
   int failed = 0;
   for (rte_mbuf* frame : backlog) failed += FailFrame(frame, result);
@@ -48,6 +68,8 @@ int PeerSession::Fail(TransportResult result, uint32_t new_incarnation) {
   peer_incarnation = 0;
   next_seq = 1;
   acked = 0;
+  peer_sack_base = 0;
+  peer_sack_bits = 0;
   delivered = 0;
   in_message = false;
   message.clear();

@@ -14,6 +14,9 @@
 
 namespace rsm::transport {
 
+// Frames a selective ack covers beyond the first missing one (an ACK's aux).
+inline constexpr uint32_t kSelectiveAckBits = 32;
+
 // The reliable session with one peer, owned and touched by the engine thread
 // alone. Sending: frames wait in `backlog` until the window has room, then
 // get the next sequence number and stay in `window` (one mbuf reference
@@ -39,6 +42,12 @@ struct PeerSession {
   rte_mbuf*& sent(uint32_t seq) { return window[seq % window.size()]; }
   rte_mbuf*& early(uint32_t seq) { return reorder[seq % reorder.size()]; }
 
+  // Selective ack, sent in an ACK's aux: bit i set when frame
+  // delivered + 2 + i has arrived early and waits in the reorder buffer.
+  uint32_t EarlyFrames() const;
+  // Whether the last selective ack says the peer already holds `seq`.
+  bool PeerHolds(uint32_t seq) const;
+
   // Completes the requests not yet sent with `result`; returns how many.
   int FailBacklog(TransportResult result);
 
@@ -62,8 +71,14 @@ struct PeerSession {
   std::vector<rte_mbuf*> window;
   uint32_t next_seq = 1;
   uint32_t acked = 0;
-  uint64_t retransmit_timeout_tsc = 0;
+  uint64_t retransmit_timeout_tsc = 0;  // current, with back-off
+  uint64_t base_timeout_tsc = 0;        // from the RTT estimate
   uint64_t retransmit_deadline_tsc = 0;
+  uint64_t smoothed_rtt_tsc = 0;        // 0: no sample yet
+  uint64_t rtt_variation_tsc = 0;
+  // The peer's last selective ack, relative to its cumulative ack.
+  uint32_t peer_sack_base = 0;
+  uint32_t peer_sack_bits = 0;
 
   // Receiving side.
   uint32_t delivered = 0;

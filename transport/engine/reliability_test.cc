@@ -131,7 +131,9 @@ void RunReliability(const char* name, int nodes) {
     for (int peer = 1; peer <= nodes; ++peer) {
       unreachable += c.engine(node).peer_counters(peer)->unreachable.Get();
     }
-    std::printf("node %d: %s\n", node, CountersToString(port).c_str());
+    std::printf("node %d: %s tx_ring_full=%lu no_mbufs=%lu\n", node,
+                CountersToString(port).c_str(), port.tx_ring_full.Get(),
+                port.no_mbufs.Get());
   }
   EXPECT_GT(retransmits, 0u);
   EXPECT_GT(duplicates, 0u);

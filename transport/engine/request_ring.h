@@ -45,8 +45,9 @@ class PointerRing {
 // number of producer threads, one consumer (the engine thread). The ring
 // carries the pointer only; the request itself stays where the producer put
 // it, and everything the producer wrote to it before Enqueue() is visible to
-// the engine after the DequeueBurst() that returned it (DPDK's release store
-// of the producer tail, acquired by the consumer).
+// the engine after the DequeueBurst() that returned it: DPDK moves the
+// producer tail past a slot only after the slot is written, and the consumer
+// reads no slot before it has seen the tail pass it.
 template <typename T>
 class RequestRing {
  public:

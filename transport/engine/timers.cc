@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "transport/engine/engine.h"
+#include "transport/engine/frame_meta.h"
 
 namespace rsm::transport {
 
@@ -54,16 +55,9 @@ bool Engine::FireTimers() {
         }
         if (session.in_flight() > 0 &&
             now >= session.retransmit_deadline_tsc) {
-          // Go back N: everything unacknowledged goes again; the receiver
-          // keeps what arrived early and drops what it already has.
-          for (uint32_t seq = session.acked + 1; seq < session.next_seq;
-               ++seq) {
-            rte_mbuf* frame = session.sent(seq);
-            rte_mbuf_refcnt_update(frame, 1);
-            Queue(frame, session);
-            session.counters.retransmits.Add();
-            port_counters_.retransmits.Add();
-          }
+          RetransmitMissing(session, now, 0);
+          session.counters.retransmit_timeouts.Add();
+          port_counters_.retransmit_timeouts.Add();
           session.retransmit_timeout_tsc =
               std::min(2 * session.retransmit_timeout_tsc,
                        ToTsc(options_.max_retransmit_timeout));
@@ -81,6 +75,31 @@ bool Engine::FireTimers() {
   return work;
 }
 
+bool Engine::RetransmitMissing(PeerSession& session, uint64_t now,
+                               uint64_t min_age) {
+  bool resent = false;
+  // Only the frames the peer's selective ack covers: the first missing one
+  // and the 32 after it, less those it says it holds. Frames further on
+  // wait until the ack gets near them; resending a whole window on every
+  // timeout floods a receiver that is merely slow, and the flood causes the
+  // losses it was meant to repair.
+  const uint32_t end =
+      std::min(session.next_seq, session.acked + 2 + kSelectiveAckBits);
+  for (uint32_t seq = session.acked + 1; seq < end; ++seq) {
+    rte_mbuf* frame = session.sent(seq);
+    FrameMeta& meta = MetaOf(frame);
+    if (session.PeerHolds(seq) || now - meta.sent_tsc < min_age) continue;
+    meta.sent_tsc = now;
+    meta.retransmitted = true;
+    rte_mbuf_refcnt_update(frame, 1);
+    Queue(frame, session);
+    session.counters.retransmits.Add();
+    port_counters_.retransmits.Add();
+    resent = true;
+  }
+  return resent;
+}
+
 void Engine::DeclareUnreachable(PeerSession& session) {
   // Frames in flight may or may not have arrived; the next session must not
   // reuse their sequence numbers, so it starts under a new incarnation.
@@ -88,7 +107,7 @@ void Engine::DeclareUnreachable(PeerSession& session) {
       session.Fail(TransportResult::kPeerUnreachable, NextIncarnation()));
   session.state = PeerSession::State::kUnreachable;
   session.counters.unreachable.Add();
-  session.retransmit_timeout_tsc = ToTsc(options_.initial_retransmit_timeout);
+  session.retransmit_timeout_tsc = session.base_timeout_tsc;
 }
 
 }  // namespace rsm::transport

@@ -19,6 +19,8 @@ void Engine::SendSequenced(PeerSession& session, rte_mbuf* frame) {
   header.ack = session.delivered;
   header.src_incarnation = session.my_incarnation;
   header.dst_incarnation = session.peer_incarnation;
+  MetaOf(frame).sent_tsc = Now();
+  MetaOf(frame).retransmitted = false;
   uint8_t* data = rte_pktmbuf_mtod(frame, uint8_t*);
   // The payload is already in place behind the headers.
   wire::EncodeFrame(session.address.mac, options_.mac, header,
@@ -50,6 +52,7 @@ void Engine::SendControl(PeerSession& session, wire::FrameType type,
   header.src_incarnation = session.my_incarnation;
   header.dst_incarnation = dst_incarnation;
   header.ack = session.delivered;
+  if (type == wire::FrameType::kAck) header.aux = session.EarlyFrames();
   auto* data = reinterpret_cast<uint8_t*>(
       rte_pktmbuf_append(frame, wire::kFrameOverhead));
   wire::EncodeFrame(session.address.mac, options_.mac, header, {}, data);

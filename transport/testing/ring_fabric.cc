@@ -12,7 +12,7 @@
 namespace rsm::testing {
 namespace {
 
-constexpr unsigned kRingSize = 4096;
+constexpr unsigned kRingSize = 16384;
 constexpr unsigned kBurst = 64;
 
 }  // namespace
