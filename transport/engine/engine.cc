@@ -2,6 +2,7 @@
 #include "transport/engine/frame_ownership.h"
 
 #include <rte_cycles.h>
+#include <rte_launch.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
@@ -185,21 +186,41 @@ std::optional<TransportResult> Engine::Wait(Completion& completion,
   return static_cast<TransportResult>(*result);
 }
 
+void Engine::DriveUntilStopped() {
+  // The dedicated driver keeps the role until Stop, so waiting callers sleep
+  // instead of competing for it.
+  while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
+  while (thread_should_run_.load(std::memory_order_acquire)) RunOnce();
+  driving_.store(false, std::memory_order_release);
+}
+
 void Engine::StartThread() {
   thread_should_run_.store(true, std::memory_order_release);
-  thread_ = std::thread([this] {
-    // The thread keeps the driver role until Stop, so waiting callers sleep
-    // instead of competing for it.
-    while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
-    while (thread_should_run_.load(std::memory_order_acquire)) RunOnce();
-    driving_.store(false, std::memory_order_release);
-  });
+  thread_ = std::thread([this] { DriveUntilStopped(); });
+}
+
+absl::Status Engine::StartOnLcore(unsigned lcore) {
+  thread_should_run_.store(true, std::memory_order_release);
+  const int rc = rte_eal_remote_launch(
+      [](void* engine) {
+        static_cast<Engine*>(engine)->DriveUntilStopped();
+        return 0;
+      },
+      this, lcore);
+  if (rc != 0) {
+    thread_should_run_.store(false, std::memory_order_release);
+    return absl::UnavailableError(absl::StrCat(
+        "cannot launch the engine on lcore ", lcore, " (is it a worker in -l?)"));
+  }
+  lcore_ = static_cast<int>(lcore);
+  return absl::OkStatus();
 }
 
 void Engine::Stop() {
   if (stopped_.exchange(true, std::memory_order_acq_rel)) return;
   thread_should_run_.store(false, std::memory_order_release);
   if (thread_.joinable()) thread_.join();
+  if (lcore_ >= 0) rte_eal_wait_lcore(static_cast<unsigned>(lcore_));
   while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
   FailEverything();
   rte_eth_dev_stop(options_.port_id);

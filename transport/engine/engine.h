@@ -71,8 +71,10 @@ class Engine {
   // Runs one iteration if no other thread is driving. Any thread.
   bool TryDrive();
 
-  // Dedicated-thread mode.
+  // Dedicated modes: the loop runs on a thread of its own (pin it with the
+  // usual tools), or on an EAL worker lcore (-l must list it).
   void StartThread();
+  absl::Status StartOnLcore(unsigned lcore);
   // Stops the engine for good: the thread (if any) ends, every request in
   // flight or queued completes with kEngineStopped, the port is stopped,
   // and later sends fail at once. Any thread; idempotent.
@@ -145,6 +147,8 @@ class Engine {
   bool FlushTx();
 
   void FailEverything();
+  // The dedicated driver's loop, until Stop.
+  void DriveUntilStopped();
 
   const EngineOptions options_;
   MessageSink* const sink_;
@@ -169,6 +173,7 @@ class Engine {
   std::atomic<bool> stopped_{false};
   std::atomic<bool> thread_should_run_{false};
   std::thread thread_;
+  int lcore_ = -1;  // the worker lcore running the loop, if any
 
   PortCounters port_counters_;
 };

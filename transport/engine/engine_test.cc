@@ -101,6 +101,27 @@ TEST(Engine, RefusesWhatItCannotCarry) {
   }));
 }
 
+TEST(Engine, RunsOnAWorkerLcore) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmengine5", "0,1"));
+    auto cluster = TestCluster::Create("lcore", 2);
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    TestCluster& c = **cluster;
+    ASSERT_TRUE(c.engine(2).StartOnLcore(1).ok());
+    EXPECT_FALSE(c.engine(1).StartOnLcore(7).ok());  // not in -l
+    for (int i = 0; i < 200; ++i) {
+      Completion done;
+      ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, i, 0,
+                                        Pattern(100, i), &done),
+                TransportResult::kOk);
+      ASSERT_EQ(c.engine(1).Wait(done, absl::Now() + absl::Seconds(5)),
+                TransportResult::kOk);
+    }
+    c.engine(2).Stop();  // returns once the lcore has left the loop
+    EXPECT_EQ(c.sink(2).messages.size(), 200u);
+  }));
+}
+
 TEST(Engine, StopFailsEverythingAndLaterSends) {
   EXPECT_TRUE(RunInChildProcess([] {
     ASSERT_TRUE(InitTestEal("rsmengine4"));

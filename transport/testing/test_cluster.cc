@@ -16,11 +16,11 @@ transport::MacAddress MacOf(int node) {
 
 }  // namespace
 
-bool InitTestEal(const char* file_prefix) {
+bool InitTestEal(const char* file_prefix, const char* lcores) {
   std::vector<std::string> args = {
       "rsm_test", "--no-huge",     "--no-pci", "-m", "512", "--no-shconf",
       "--no-telemetry", absl::StrCat("--file-prefix=", file_prefix), "-l",
-      "0",        "--log-level=warning"};
+      lcores,     "--log-level=warning"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   return rte_eal_init(static_cast<int>(argv.size()), argv.data()) >= 0;

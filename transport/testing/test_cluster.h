@@ -15,7 +15,7 @@ namespace rsm::testing {
 
 // Brings up EAL for a test process with arguments that need no hugepages
 // (call it in a child: see child_process.h). False on failure.
-bool InitTestEal(const char* file_prefix);
+bool InitTestEal(const char* file_prefix, const char* lcores = "0");
 
 // Keeps every message a node receives.
 class RecordingSink : public transport::MessageSink {
