@@ -1,9 +1,8 @@
 #include "transport/engine/engine.h"
-#include "transport/engine/frame_ownership.h"
 
 #include <rte_cycles.h>
-#include <rte_launch.h>
 #include <rte_ethdev.h>
+#include <rte_launch.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 
@@ -13,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "transport/engine/frame_meta.h"
+#include "transport/engine/frame_ownership.h"
 #include "transport/port.h"
 
 namespace rsm::transport {
@@ -41,9 +41,11 @@ Engine::Engine(const EngineOptions& options, MessageSink* sink)
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
     const EngineOptions& options, MessageSink* sink) {
   if (sink == nullptr || options.window_frames == 0 ||
-      options.node_id < kMinNodeId || options.node_id > kMaxNodeId) {
+      options.node_id < kMinNodeId || options.node_id > kMaxNodeId ||
+      options.first_sequence == 0) {
     return absl::InvalidArgumentError(
-        "engine needs a sink, a window and a node id in 1..64");
+        "engine needs a sink, a window, a node id in 1..64 and a first "
+        "sequence number >= 1");
   }
   std::unique_ptr<Engine> engine(new Engine(options, sink));
   if (absl::Status status = engine->Init(); !status.ok()) return status;
@@ -97,8 +99,8 @@ absl::Status Engine::Init() {
   tx_faults_ = std::make_unique<FaultInjector>(options_.tx_faults,
                                                options_.fault_seed + 1);
   for (const PeerAddress& peer : peers) {
-    auto session =
-        std::make_unique<PeerSession>(peer, window, NextIncarnation());
+    auto session = std::make_unique<PeerSession>(
+        peer, window, NextIncarnation(), options_.first_sequence);
     session->base_timeout_tsc = ToTsc(options_.initial_retransmit_timeout);
     session->retransmit_timeout_tsc = session->base_timeout_tsc;
     sessions_by_node_[peer.node_id] = session.get();
@@ -209,8 +211,9 @@ absl::Status Engine::StartOnLcore(unsigned lcore) {
       this, lcore);
   if (rc != 0) {
     thread_should_run_.store(false, std::memory_order_release);
-    return absl::UnavailableError(absl::StrCat(
-        "cannot launch the engine on lcore ", lcore, " (is it a worker in -l?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot launch the engine on lcore ", lcore,
+                     " (is it a worker in -l?)"));
   }
   lcore_ = static_cast<int>(lcore);
   return absl::OkStatus();

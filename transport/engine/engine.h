@@ -119,15 +119,18 @@ class Engine {
   // on_hello.cc
   void OnHello(PeerSession& session, const wire::FrameHeader& header);
   void OnHelloAck(PeerSession& session, const wire::FrameHeader& header);
-  void Establish(PeerSession& session, uint32_t peer_incarnation);
-  // on_ack.cc
-  void OnAck(PeerSession& session, uint32_t ack);
+  // Takes `incarnation` as the peer's: a new one starts a new session.
+  void AdoptIncarnation(PeerSession& session, uint32_t incarnation);
+  // on_ack.cc. `ack` is the peer's cumulative ack as a 64-bit sequence
+  // number (taken off the wire relative to session.acked).
+  void OnAck(PeerSession& session, uint64_t ack);
   void SampleRoundTrip(PeerSession& session, uint64_t sample);
   // on_sequenced.cc
   void OnSequenced(PeerSession& session, rte_mbuf* frame,
                    const wire::DecodedFrame& decoded);
+  // Applies the frame with 64-bit sequence number `seq` (delivered + 1).
   void Apply(PeerSession& session, rte_mbuf* frame,
-             const wire::DecodedFrame& decoded);
+             const wire::DecodedFrame& decoded, uint64_t seq);
 
   // timers.cc
   bool FireTimers();

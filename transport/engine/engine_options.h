@@ -47,6 +47,13 @@ struct EngineOptions {
   FaultSpec rx_faults;
   FaultSpec tx_faults;
   uint64_t fault_seed = 1;
+
+  // For tests: every session incarnation starts counting its sequence
+  // numbers here (>= 1) instead of at 1, e.g. just below a wire wrap at
+  // 2^32 - 1. The receiving side expects it too (its first frame from a peer
+  // is first_sequence, its cumulative ack starts at first_sequence - 1), so
+  // both sides of a test must use the same value.
+  uint64_t first_sequence = 1;
 };
 
 }  // namespace rsm::transport

@@ -2,6 +2,8 @@
 // every size, counters, stop. Each case runs in its own process (EAL).
 #include "transport/engine/engine.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <vector>
 
@@ -18,7 +20,8 @@ using ::rsm::testing::TestCluster;
 
 std::vector<uint8_t> Pattern(size_t size, uint8_t seed) {
   std::vector<uint8_t> bytes(size);
-  for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<uint8_t>(seed + i * 7);
+  for (size_t i = 0; i < size; ++i)
+    bytes[i] = static_cast<uint8_t>(seed + i * 7);
   return bytes;
 }
 
@@ -29,9 +32,8 @@ TEST(Engine, DeliversMessagesOfEverySizeInOrderAndCompletesThem) {
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     TestCluster& c = **cluster;
     const uint32_t frame = c.engine(1).max_frame_payload();
-    const std::vector<size_t> sizes = {0,         1,         64,
-                                       frame - 1, frame,     frame + 1,
-                                       3 * frame, 65536,     100};
+    const std::vector<size_t> sizes = {
+        0, 1, 64, frame - 1, frame, frame + 1, 3 * frame, 65536, 100};
     std::vector<Completion> done(sizes.size());
     for (size_t i = 0; i < sizes.size(); ++i) {
       const std::vector<uint8_t> payload = Pattern(sizes[i], i);
@@ -89,12 +91,13 @@ TEST(Engine, RefusesWhatItCannotCarry) {
     auto cluster = TestCluster::Create("refuse", 2);
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     Engine& engine = (*cluster)->engine(1);
-    EXPECT_EQ(engine.SendMessage(9, wire::FrameType::kPut, 1, 0, 0, {}, nullptr),
-              TransportResult::kInvalid);  // not a peer
-    EXPECT_EQ(engine.SendMessage(2, wire::FrameType::kAck, 1, 0, 0, {}, nullptr),
-              TransportResult::kInvalid);  // not a message type
-    const std::vector<uint8_t> huge(
-        (engine.max_frame_payload() + 1) * 256 + 1);
+    EXPECT_EQ(
+        engine.SendMessage(9, wire::FrameType::kPut, 1, 0, 0, {}, nullptr),
+        TransportResult::kInvalid);  // not a peer
+    EXPECT_EQ(
+        engine.SendMessage(2, wire::FrameType::kAck, 1, 0, 0, {}, nullptr),
+        TransportResult::kInvalid);  // not a message type
+    const std::vector<uint8_t> huge((engine.max_frame_payload() + 1) * 256 + 1);
     EXPECT_EQ(
         engine.SendMessage(2, wire::FrameType::kPut, 1, 0, 0, huge, nullptr),
         TransportResult::kInvalid);  // more frames than the window
@@ -141,10 +144,103 @@ TEST(Engine, StopFailsEverythingAndLaterSends) {
       EXPECT_EQ(d.Wait(absl::InfiniteFuture()),
                 static_cast<int32_t>(TransportResult::kEngineStopped));
     }
-    EXPECT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, {},
-                                      nullptr),
-              TransportResult::kEngineStopped);
+    EXPECT_EQ(
+        c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, {}, nullptr),
+        TransportResult::kEngineStopped);
     EXPECT_EQ(c.engine(1).data_frames_in_use(), 0u);
+  }));
+}
+
+// Sessions that start just below a wrap of the 32-bit wire sequence number
+// (2^32 - 1, then 1 again) carry traffic across it both ways as if nothing
+// happened: nothing is taken for a duplicate, an old ack or a bad one.
+void CrossesTheWireWrap(const char* name, uint64_t first_sequence) {
+  ASSERT_TRUE(InitTestEal(name));
+  auto cluster = TestCluster::Create(name, 2, [&](EngineOptions& options) {
+    options.first_sequence = first_sequence;
+    // Generous timeouts: a spurious retransmission (a loaded test machine)
+    // would show up as a duplicate.
+    options.initial_retransmit_timeout = absl::Milliseconds(20);
+    options.min_retransmit_timeout = absl::Milliseconds(20);
+    options.max_retransmit_timeout = absl::Milliseconds(200);
+    options.unreachable_after = absl::Seconds(5);
+  });
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  TestCluster& c = **cluster;
+  constexpr int kMessages = 1000;
+  constexpr size_t kOutstanding = 64;
+  const uint32_t frame = c.engine(1).max_frame_payload();
+  // Mostly one frame, every 10th three and every 7th two.
+  auto size_of = [&](int i) -> size_t {
+    if (i % 10 == 0) return 2 * frame + 17;
+    if (i % 7 == 3) return frame + 1;
+    return 1 + i % 200;
+  };
+  struct Direction {
+    int from, to;
+    int sent = 0;
+    std::vector<Completion> done = std::vector<Completion>(kMessages);
+  };
+  Direction directions[] = {{1, 2}, {2, 1}};
+  ASSERT_TRUE(c.DriveUntil(
+      [&] {
+        bool all_done = true;
+        for (Direction& d : directions) {
+          while (d.sent < kMessages &&
+                 static_cast<size_t>(d.sent) - c.sink(d.to).messages.size() <
+                     kOutstanding) {
+            const int i = d.sent;
+            const TransportResult result = c.engine(d.from).SendMessage(
+                d.to, wire::FrameType::kPut, 1, i, 0,
+                Pattern(size_of(i), static_cast<uint8_t>(i + d.from)),
+                &d.done[i]);
+            if (result == TransportResult::kNoResources) break;
+            EXPECT_EQ(result, TransportResult::kOk);
+            ++d.sent;
+          }
+          all_done =
+              all_done && d.sent == kMessages &&
+              std::all_of(d.done.begin(), d.done.end(),
+                          [](const Completion& x) { return x.IsDone(); });
+        }
+        return all_done;
+      },
+      absl::Seconds(30)));
+  for (Direction& d : directions) {
+    for (Completion& done : d.done) {
+      EXPECT_EQ(done.Wait(absl::InfiniteFuture()), 0);
+    }
+    const auto& received = c.sink(d.to).messages;
+    ASSERT_EQ(received.size(), static_cast<size_t>(kMessages));
+    for (int i = 0; i < kMessages; ++i) {
+      EXPECT_EQ(received[i].peer, static_cast<uint32_t>(d.from));
+      EXPECT_EQ(received[i].header.offset, static_cast<uint64_t>(i));
+      EXPECT_EQ(received[i].payload,
+                Pattern(size_of(i), static_cast<uint8_t>(i + d.from)))
+          << "message " << i << " from " << d.from;
+    }
+    EXPECT_EQ(c.engine(d.from).frames_in_flight(d.to), 0u);
+    // Far more frames than there were below the wrap.
+    EXPECT_GT(c.engine(d.from).peer_counters(d.to)->frames_out.Get(), 1000u);
+  }
+  for (int node = 1; node <= 2; ++node) {
+    const PortCounters& port = c.engine(node).port_counters();
+    EXPECT_EQ(port.Drops(DropReason::kBadAck), 0u) << node;
+    EXPECT_EQ(port.Drops(DropReason::kDuplicate), 0u) << node;
+    EXPECT_EQ(port.Drops(DropReason::kOutOfWindow), 0u) << node;
+    EXPECT_EQ(c.engine(node).peer_counters(3 - node)->sessions_started.Get(),
+              1u);
+  }
+}
+
+TEST(Engine, SequenceNumbersCrossTheFirstWireWrap) {
+  EXPECT_TRUE(RunInChildProcess(
+      [] { CrossesTheWireWrap("rsmengine5", (uint64_t{1} << 32) - 100); }));
+}
+
+TEST(Engine, SequenceNumbersCrossTheSecondWireWrap) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    CrossesTheWireWrap("rsmengine6", 2 * ((uint64_t{1} << 32) - 1) - 50);
   }));
 }
 

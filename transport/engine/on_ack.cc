@@ -5,12 +5,12 @@
 #include <algorithm>
 
 #include "transport/engine/engine.h"
-#include "transport/engine/frame_ownership.h"
 #include "transport/engine/frame_meta.h"
+#include "transport/engine/frame_ownership.h"
 
 namespace rsm::transport {
 
-void Engine::OnAck(PeerSession& session, uint32_t ack) {
+void Engine::OnAck(PeerSession& session, uint64_t ack) {
   if (ack <= session.acked) return;  // old news (acks are cumulative)
   if (ack >= session.next_seq) {     // acknowledges what we never sent
     session.counters.Drop(DropReason::kBadAck);
@@ -23,7 +23,7 @@ void Engine::OnAck(PeerSession& session, uint32_t ack) {
   // (Karn's rule, over the whole range the ack covers).
   const uint64_t newest_sent = MetaOf(session.sent(ack)).sent_tsc;
   bool clean_sample = true;
-  for (uint32_t seq = session.acked + 1; seq <= ack; ++seq) {
+  for (uint64_t seq = session.acked + 1; seq <= ack; ++seq) {
     rte_mbuf*& frame = session.sent(seq);
     clean_sample = clean_sample && !MetaOf(frame).retransmitted;
     // Read before the free: the completion lives in the frame's private area.
@@ -53,10 +53,10 @@ void Engine::SampleRoundTrip(PeerSession& session, uint64_t sample) {
     session.rtt_variation_tsc = (3 * session.rtt_variation_tsc + error) / 4;
     session.smoothed_rtt_tsc = (7 * session.smoothed_rtt_tsc + sample) / 8;
   }
-  session.base_timeout_tsc = std::clamp(
-      session.smoothed_rtt_tsc + 4 * session.rtt_variation_tsc,
-      ToTsc(options_.min_retransmit_timeout),
-      ToTsc(options_.max_retransmit_timeout));
+  session.base_timeout_tsc =
+      std::clamp(session.smoothed_rtt_tsc + 4 * session.rtt_variation_tsc,
+                 ToTsc(options_.min_retransmit_timeout),
+                 ToTsc(options_.max_retransmit_timeout));
 }
 
 }  // namespace rsm::transport

@@ -2,20 +2,13 @@
 // session; HELLO_ACK returns both. An incarnation different from the one we
 // knew means the peer restarted (or declared us unreachable and started
 // over): whatever was in flight with the old one is lost, so its requests
-// fail and sequence numbers start again from 1.
+// fail and sequence numbers start again from the beginning.
 #include "transport/engine/engine.h"
 
 namespace rsm::transport {
 
 void Engine::OnHello(PeerSession& session, const wire::FrameHeader& header) {
-  if (session.peer_incarnation != header.src_incarnation) {
-    if (session.peer_incarnation != 0) {
-      port_counters_.requests_failed.Add(
-          session.Fail(TransportResult::kPeerRestarted, 0));
-    }
-    Establish(session, header.src_incarnation);
-  }
-  session.last_heard_tsc = Now();
+  AdoptIncarnation(session, header.src_incarnation);
   SendControl(session, wire::FrameType::kHelloAck, header.src_incarnation);
 }
 
@@ -26,20 +19,20 @@ void Engine::OnHelloAck(PeerSession& session,
     port_counters_.Drop(DropReason::kStaleIncarnation);
     return;
   }
-  if (session.peer_incarnation != header.src_incarnation) {
+  AdoptIncarnation(session, header.src_incarnation);
+}
+
+void Engine::AdoptIncarnation(PeerSession& session, uint32_t incarnation) {
+  if (session.peer_incarnation != incarnation) {
     if (session.peer_incarnation != 0) {
       port_counters_.requests_failed.Add(
           session.Fail(TransportResult::kPeerRestarted, 0));
     }
-    Establish(session, header.src_incarnation);
+    session.peer_incarnation = incarnation;
+    session.state = PeerSession::State::kEstablished;
+    session.counters.sessions_started.Add();
   }
   session.last_heard_tsc = Now();
-}
-
-void Engine::Establish(PeerSession& session, uint32_t peer_incarnation) {
-  session.peer_incarnation = peer_incarnation;
-  session.state = PeerSession::State::kEstablished;
-  session.counters.sessions_started.Add();
 }
 
 }  // namespace rsm::transport

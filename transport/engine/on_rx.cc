@@ -5,6 +5,7 @@
 
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_ownership.h"
+#include "transport/engine/sequence.h"
 
 namespace rsm::transport {
 namespace {
@@ -87,14 +88,17 @@ void Engine::Dispatch(rte_mbuf* frame) {
     return;
   }
   session->last_heard_tsc = Now();
-  OnAck(*session, header.ack);
+  // A valid ack lies between what the peer last acked and what we sent, so
+  // it is read relative to the former (0, "none yet", stays 0: old news).
+  const uint64_t ack = SequenceFromWire(header.ack, session->acked);
+  OnAck(*session, ack);
   if (header.type == wire::FrameType::kAck) {
-    session->peer_sack_base = header.ack;
+    session->peer_sack_base = ack;
     session->peer_sack_bits = header.aux;
     // Frames held beyond a gap: the gap is most likely a loss, repaired now
     // rather than at the timeout (unless it went out less than a round trip
     // ago and may still be on its way).
-    if (header.aux != 0 && header.ack == session->acked) {
+    if (header.aux != 0 && ack == session->acked) {
       if (RetransmitMissing(*session, Now(), session->smoothed_rtt_tsc)) {
         session->counters.fast_retransmits.Add();
         port_counters_.fast_retransmits.Add();

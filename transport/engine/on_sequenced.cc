@@ -6,12 +6,16 @@
 
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_ownership.h"
+#include "transport/engine/sequence.h"
 
 namespace rsm::transport {
 
 void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
                          const wire::DecodedFrame& decoded) {
-  const uint32_t seq = decoded.header.seq;
+  // Relative to the next frame expected: duplicates fall behind it, early
+  // frames ahead, both by far less than half a wire cycle.
+  const uint64_t seq =
+      SequenceFromWire(decoded.header.seq, session.delivered + 1);
   session.ack_due = true;
   DropReason reason;
   if (seq <= session.delivered) {
@@ -26,17 +30,20 @@ void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
     }
     reason = DropReason::kDuplicate;
   } else {
-    Apply(session, frame, decoded);
-    for (rte_mbuf* next; (next = session.early(session.delivered + 1)) !=
-                         nullptr;) {
-      session.early(session.delivered + 1) = nullptr;
+    Apply(session, frame, decoded, seq);
+    for (rte_mbuf* next;
+         (next = session.early(session.delivered + 1)) != nullptr;) {
+      // It waited in the slot of the next number expected, so that is its
+      // (64-bit) sequence number.
+      const uint64_t following = session.delivered + 1;
+      session.early(following) = nullptr;
       wire::DecodedFrame early;
       // Validated when it arrived; decoding again only locates its fields.
       wire::DecodeFrame(
           absl::MakeConstSpan(rte_pktmbuf_mtod(next, const uint8_t*),
                               rte_pktmbuf_data_len(next)),
           &early);
-      Apply(session, next, early);
+      Apply(session, next, early, following);
     }
     return;
   }
@@ -46,8 +53,8 @@ void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
 }
 
 void Engine::Apply(PeerSession& session, rte_mbuf* frame,
-                   const wire::DecodedFrame& decoded) {
-  session.delivered = decoded.header.seq;
+                   const wire::DecodedFrame& decoded, uint64_t seq) {
+  session.delivered = seq;
   const wire::FrameHeader& header = decoded.header;
   const bool first = header.flags & wire::kFirstFragment;
   const bool last = header.flags & wire::kLastFragment;

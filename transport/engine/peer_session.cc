@@ -21,10 +21,15 @@ int FailFrame(rte_mbuf* frame, TransportResult result) {
 }  // namespace
 
 PeerSession::PeerSession(const PeerAddress& address, uint32_t window_frames,
-                         uint32_t incarnation)
+                         uint32_t incarnation, uint64_t first_sequence)
     : address(address),
+      first_sequence(first_sequence),
       my_incarnation(incarnation),
       window(window_frames, nullptr),
+      next_seq(first_sequence),
+      acked(first_sequence - 1),
+      peer_sack_base(first_sequence - 1),
+      delivered(first_sequence - 1),
       reorder(window_frames, nullptr) {}
 
 PeerSession::~PeerSession() { Fail(TransportResult::kEngineStopped, 0); }
@@ -41,8 +46,8 @@ uint32_t PeerSession::EarlyFrames() const {
   return bits;
 }
 
-bool PeerSession::PeerHolds(uint32_t seq) const {
-  const uint32_t i = seq - peer_sack_base - 2;  // wraps for seq <= base + 1
+bool PeerSession::PeerHolds(uint64_t seq) const {
+  const uint64_t i = seq - peer_sack_base - 2;  // wraps for seq <= base + 1
   return peer_sack_base == acked && i < kSelectiveAckBits &&
          (peer_sack_bits >> i) & 1;
 }
@@ -56,7 +61,7 @@ int PeerSession::FailBacklog(TransportResult result) {
 
 int PeerSession::Fail(TransportResult result, uint32_t new_incarnation) {
   int failed = FailBacklog(result);
-  for (uint32_t seq = acked + 1; seq < next_seq; ++seq) {
+  for (uint64_t seq = acked + 1; seq < next_seq; ++seq) {
     failed += FailFrame(sent(seq), result);
     sent(seq) = nullptr;
   }
@@ -66,11 +71,11 @@ int PeerSession::Fail(TransportResult result, uint32_t new_incarnation) {
   }
   if (new_incarnation != 0) my_incarnation = new_incarnation;
   peer_incarnation = 0;
-  next_seq = 1;
-  acked = 0;
-  peer_sack_base = 0;
+  next_seq = first_sequence;
+  acked = first_sequence - 1;
+  peer_sack_base = first_sequence - 1;
   peer_sack_bits = 0;
-  delivered = 0;
+  delivered = first_sequence - 1;
   in_message = false;
   message.clear();
   ack_due = false;

@@ -24,39 +24,45 @@ inline constexpr uint32_t kSelectiveAckBits = 32;
 // Receiving: frames are applied in sequence order; early ones wait in
 // `reorder`; a message's frames are gathered until its last one.
 //
-// Sequence numbers start at 1 in each session incarnation and do not wrap
-// (2^32 frames per incarnation; see docs/protocol.md).
+// Sequence numbers are 64-bit here and start at `first_sequence` (1 unless
+// a test says otherwise) in each session incarnation; they never wrap in
+// practice. Frames carry them as 32-bit wire values that do wrap
+// (sequence.h, docs/protocol.md).
 struct PeerSession {
   enum class State { kIdle, kConnecting, kEstablished, kUnreachable };
 
   PeerSession(const PeerAddress& address, uint32_t window_frames,
-              uint32_t incarnation);
+              uint32_t incarnation, uint64_t first_sequence);
   ~PeerSession();
 
   PeerSession(const PeerSession&) = delete;
   PeerSession& operator=(const PeerSession&) = delete;
 
   uint32_t window_size() const { return static_cast<uint32_t>(window.size()); }
-  uint32_t in_flight() const { return next_seq - 1 - acked; }
+  uint32_t in_flight() const {
+    return static_cast<uint32_t>(next_seq - 1 - acked);
+  }
   bool window_full() const { return in_flight() >= window_size(); }
-  rte_mbuf*& sent(uint32_t seq) { return window[seq % window.size()]; }
-  rte_mbuf*& early(uint32_t seq) { return reorder[seq % reorder.size()]; }
+  rte_mbuf*& sent(uint64_t seq) { return window[seq % window.size()]; }
+  rte_mbuf*& early(uint64_t seq) { return reorder[seq % reorder.size()]; }
 
   // Selective ack, sent in an ACK's aux: bit i set when frame
   // delivered + 2 + i has arrived early and waits in the reorder buffer.
   uint32_t EarlyFrames() const;
   // Whether the last selective ack says the peer already holds `seq`.
-  bool PeerHolds(uint32_t seq) const;
+  bool PeerHolds(uint64_t seq) const;
 
   // Completes the requests not yet sent with `result`; returns how many.
   int FailBacklog(TransportResult result);
 
   // Completes every request of this session with `result` and frees its
-  // frames, then starts over with sequence numbers from 1 under
+  // frames, then starts over with sequence numbers from first_sequence under
   // `new_incarnation` (0: keep ours). Returns the number of failed requests.
   int Fail(TransportResult result, uint32_t new_incarnation);
 
   const PeerAddress address;
+  // Where each incarnation's sequence numbers start, in both directions.
+  const uint64_t first_sequence;
   State state = State::kIdle;
   uint32_t my_incarnation;        // what this node presents to the peer
   uint32_t peer_incarnation = 0;  // 0 until the handshake
@@ -69,19 +75,19 @@ struct PeerSession {
   // Sending side.
   std::deque<rte_mbuf*> backlog;
   std::vector<rte_mbuf*> window;
-  uint32_t next_seq = 1;
-  uint32_t acked = 0;
+  uint64_t next_seq;
+  uint64_t acked;  // cumulative: every frame up to here is acknowledged
   uint64_t retransmit_timeout_tsc = 0;  // current, with back-off
   uint64_t base_timeout_tsc = 0;        // from the RTT estimate
   uint64_t retransmit_deadline_tsc = 0;
-  uint64_t smoothed_rtt_tsc = 0;        // 0: no sample yet
+  uint64_t smoothed_rtt_tsc = 0;  // 0: no sample yet
   uint64_t rtt_variation_tsc = 0;
   // The peer's last selective ack, relative to its cumulative ack.
-  uint32_t peer_sack_base = 0;
+  uint64_t peer_sack_base;
   uint32_t peer_sack_bits = 0;
 
   // Receiving side.
-  uint32_t delivered = 0;
+  uint64_t delivered;  // cumulative: every frame up to here was applied
   std::vector<rte_mbuf*> reorder;
   bool in_message = false;
   wire::FrameHeader message_header{};

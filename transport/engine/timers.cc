@@ -53,8 +53,7 @@ bool Engine::FireTimers() {
           work = true;
           break;
         }
-        if (session.in_flight() > 0 &&
-            now >= session.retransmit_deadline_tsc) {
+        if (session.in_flight() > 0 && now >= session.retransmit_deadline_tsc) {
           RetransmitMissing(session, now, 0);
           session.counters.retransmit_timeouts.Add();
           port_counters_.retransmit_timeouts.Add();
@@ -83,9 +82,9 @@ bool Engine::RetransmitMissing(PeerSession& session, uint64_t now,
   // wait until the ack gets near them; resending a whole window on every
   // timeout floods a receiver that is merely slow, and the flood causes the
   // losses it was meant to repair.
-  const uint32_t end =
+  const uint64_t end =
       std::min(session.next_seq, session.acked + 2 + kSelectiveAckBits);
-  for (uint32_t seq = session.acked + 1; seq < end; ++seq) {
+  for (uint64_t seq = session.acked + 1; seq < end; ++seq) {
     rte_mbuf* frame = session.sent(seq);
     FrameMeta& meta = MetaOf(frame);
     if (session.PeerHolds(seq) || now - meta.sent_tsc < min_age) continue;

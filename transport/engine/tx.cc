@@ -10,29 +10,30 @@
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_meta.h"
 #include "transport/engine/frame_ownership.h"
+#include "transport/engine/sequence.h"
 
 namespace rsm::transport {
 
 void Engine::SendSequenced(PeerSession& session, rte_mbuf* frame) {
   wire::FrameHeader& header = MetaOf(frame).header;
-  header.seq = session.next_seq++;
-  header.ack = session.delivered;
+  const uint64_t seq = session.next_seq++;
+  header.seq = SequenceToWire(seq);
+  header.ack = SequenceToWire(session.delivered);
   header.src_incarnation = session.my_incarnation;
   header.dst_incarnation = session.peer_incarnation;
   MetaOf(frame).sent_tsc = Now();
   MetaOf(frame).retransmitted = false;
   uint8_t* data = rte_pktmbuf_mtod(frame, uint8_t*);
   // The payload is already in place behind the headers.
-  wire::EncodeFrame(session.address.mac, options_.mac, header,
-                    absl::MakeConstSpan(data + wire::kFrameOverhead,
-                                        header.length),
-                    data);
+  wire::EncodeFrame(
+      session.address.mac, options_.mac, header,
+      absl::MakeConstSpan(data + wire::kFrameOverhead, header.length), data);
   if (session.in_flight() == 1) {
     session.retransmit_deadline_tsc = Now() + session.retransmit_timeout_tsc;
   }
   // One reference stays in the window for retransmission; the PMD frees the
   // other once the frame is out.
-  session.sent(header.seq) = frame;
+  session.sent(seq) = frame;
   rte_mbuf_refcnt_update(frame, 1);
   Queue(frame, session);
 }
@@ -51,7 +52,7 @@ void Engine::SendControl(PeerSession& session, wire::FrameType type,
   header.dst_node = session.address.node_id;
   header.src_incarnation = session.my_incarnation;
   header.dst_incarnation = dst_incarnation;
-  header.ack = session.delivered;
+  header.ack = SequenceToWire(session.delivered);
   if (type == wire::FrameType::kAck) header.aux = session.EarlyFrames();
   auto* data = reinterpret_cast<uint8_t*>(
       rte_pktmbuf_append(frame, wire::kFrameOverhead));
