@@ -39,8 +39,22 @@ std::string CountersToString(const TrafficCounters& c) {
       " fast_retransmits=", c.fast_retransmits.Get());
   for (int i = 0; i < static_cast<int>(DropReason::kCount); ++i) {
     if (c.drops[i].Get() == 0) continue;
-    absl::StrAppend(&out, " drop_", DropReasonName(static_cast<DropReason>(i)),
+    absl::StrAppend(&out, " rx_", DropReasonName(static_cast<DropReason>(i)),
                     "=", c.drops[i].Get());
+  }
+  return out;
+}
+
+std::string CountersToString(const PortCounters& c) {
+  std::string out = CountersToString(static_cast<const TrafficCounters&>(c));
+  absl::StrAppend(&out, " tx_ring_full=", c.tx_ring_full.Get(),
+                  " no_mbufs=", c.no_mbufs.Get(),
+                  " requests_failed=", c.requests_failed.Get());
+  for (int i = 0; i < wire::kDecodeStatusCount; ++i) {
+    if (c.decode_errors[i].Get() == 0) continue;
+    absl::StrAppend(&out, " decode_",
+                    wire::DecodeStatusName(static_cast<wire::DecodeStatus>(i)),
+                    "=", c.decode_errors[i].Get());
   }
   return out;
 }

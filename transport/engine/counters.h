@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "transport/wire/codec.h"
+
 namespace rsm::transport {
 
 // A counter written by the engine thread alone and read by anyone: a relaxed
@@ -51,6 +53,9 @@ struct TrafficCounters {
 
 // Per port: everything through it; per peer: what is attributable to one.
 struct PortCounters : TrafficCounters {
+  // Frames the decoder refused, by its verdict (DecodeStatus); their sum is
+  // the malformed and bad-checksum drops.
+  Counter decode_errors[wire::kDecodeStatusCount];
   Counter tx_ring_full;     // frames the PMD did not accept
   Counter no_mbufs;         // allocations that failed
   Counter requests_failed;  // completed with an error
@@ -62,8 +67,11 @@ struct PeerCounters : TrafficCounters {
   Counter unreachable;       // times declared unreachable
 };
 
-// One line per non-zero counter, for logs and tools.
+// Every traffic counter and the non-zero drops ("rx_<reason>", as
+// docs/protocol.md names them) on one line, for logs and tools.
 std::string CountersToString(const TrafficCounters& counters);
+// The same plus the port's own counters and decode errors.
+std::string CountersToString(const PortCounters& counters);
 
 }  // namespace rsm::transport
 

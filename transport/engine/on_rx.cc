@@ -53,6 +53,7 @@ void Engine::Dispatch(rte_mbuf* frame) {
   PeerSession* session = nullptr;
   if (status != wire::DecodeStatus::kOk) {
     port_counters_.Drop(ReasonFor(status));
+    port_counters_.decode_errors[static_cast<int>(status)].Add();
   } else if (header.dst_node != options_.node_id) {
     port_counters_.Drop(DropReason::kNotForUs);
   } else if ((session = FindSession(header.src_node)) == nullptr) {

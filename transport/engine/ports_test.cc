@@ -77,13 +77,16 @@ bool Barrier(const std::function<void()>& while_waiting = {}) {
   }
 }
 
-// In the parent: runs every body in a child of its own, all at once. At the
-// b-th barrier (from 0) the parent calls `at_barrier(b)` before releasing
-// the children; if it returns false, nobody is released. True if every
-// child ran its body to the end with no gtest failure within the timeout.
+// What the parent does at barrier `barrier` (from 0), knowing the children's
+// pids, before it releases them; false: release nobody.
+using AtBarrier =
+    std::function<bool(int barrier, const std::vector<pid_t>& pids)>;
+
+// In the parent: runs every body in a child of its own, all at once, and
+// runs `at_barrier` (optional) at each barrier. True if every child ran its
+// body to the end with no gtest failure within the timeout.
 bool RunChildren(const std::vector<std::function<void()>>& bodies,
-                 const std::function<bool(int)>& at_barrier,
-                 int timeout_seconds) {
+                 const AtBarrier& at_barrier, int timeout_seconds) {
   signal(SIGPIPE, SIG_IGN);  // a released child may be gone already
   const size_t n = bodies.size();
   std::vector<int> up(n, -1), down(n, -1), child_up(n, -1), child_down(n, -1);
@@ -181,7 +184,7 @@ bool RunChildren(const std::vector<std::function<void()>>& bodies,
         }
       }
       if (all_arrived) {
-        if (at_barrier && !at_barrier(barrier)) {
+        if (at_barrier && !at_barrier(barrier, pids)) {
           ADD_FAILURE() << "the parent's part of barrier " << barrier
                         << " failed";
           abandon();
@@ -460,13 +463,15 @@ struct TwoNodeRun {
   absl::Duration timeout = absl::Seconds(30);
 };
 
-// One node of a two-node run: barrier 0 once EAL is up (its port exists),
-// barrier 1 once the engine has started the port; node 1 then sends
-// `messages` to node 2 and node 2 the same back once it has them all;
-// barrier 2 when both are done (driving, so that the last acks flow);
-// barriers 3 and 4 in TearDownNode.
+// One node of a two-node run: barrier 0 before EAL (the parent may create
+// the network devices that EAL will probe), barrier 1 once EAL is up (the
+// port exists), barrier 2 once the engine has started the port; node 1 then
+// sends `messages` to node 2 and node 2 the same back once it has them all;
+// barrier 3 when both are done (driving, so that the last acks flow);
+// barriers 4 and 5 in TearDownNode.
 void RunNode(const TwoNodeRun& run) {
   Node node;
+  ASSERT_TRUE(Barrier());
   const absl::Status up = StartEal(run.config_path, &node);
   ASSERT_TRUE(up.ok()) << up;
   const uint32_t me = node.config.node_id;
@@ -505,7 +510,7 @@ void RunNode(const TwoNodeRun& run) {
 }
 
 bool RunTwoNodes(TwoNodeRun node1, TwoNodeRun node2,
-                 const std::function<bool(int)>& at_barrier = {}) {
+                 const AtBarrier& at_barrier = {}) {
   return RunChildren({[&] { RunNode(node1); }, [&] { RunNode(node2); }},
                      at_barrier, 90);
 }
@@ -622,8 +627,8 @@ TEST(KernelPortsTest, TapTwoProcessesThroughABridge) {
       "tap", WriteClusterFile("tap", 2, 0, "net_tap0,iface=" + tap2), 200};
   ASSERT_FALSE(node1.config_path.empty());
   ASSERT_FALSE(node2.config_path.empty());
-  EXPECT_TRUE(RunTwoNodes(node1, node2, [&](int barrier) {
-    if (barrier != 0) return true;
+  EXPECT_TRUE(RunTwoNodes(node1, node2, [&](int barrier, auto&) {
+    if (barrier != 1) return true;  // EAL has created the taps
     return Shell(absl::StrCat("ip link add ", bridge, " type bridge && ",
                               "ip link set ", tap1, " master ", bridge,
                               " && ip link set ", tap2, " master ", bridge,
@@ -633,12 +638,18 @@ TEST(KernelPortsTest, TapTwoProcessesThroughABridge) {
 }
 
 // Two processes on the two ends of a veth pair, over af_packet.
+//
+// DPDK 22.11's af_packet PMD puts its socket in the PACKET_FANOUT group
+// (getpid() ^ ifindex) & 0xffff, and the kernel refuses (EINVAL) to add a
+// socket on another interface to an existing group of the same network
+// namespace, so the second process fails to probe its port when
+// pid1 ^ ifindex1 == pid2 ^ ifindex2 (with consecutive pids and ifindexes,
+// one run in four). The parent therefore creates the pair once it knows the
+// children's pids (barrier 0, before EAL), with ifindexes that keep the two
+// groups apart.
 TEST(KernelPortsTest, AfPacketTwoProcessesOverVeth) {
   const std::string token = UniqueToken().substr(0, 4);
   const std::string veth1 = "rsmva" + token, veth2 = "rsmvb" + token;
-  ASSERT_TRUE(Shell(absl::StrCat("ip link add ", veth1, " type veth peer name ",
-                                 veth2, " && ip link set ", veth1,
-                                 " up && ip link set ", veth2, " up")));
   TwoNodeRun node1{
       "af_packet",
       WriteClusterFile("afp", 1, 1, "net_af_packet0,iface=" + veth1), 1000};
@@ -647,7 +658,21 @@ TEST(KernelPortsTest, AfPacketTwoProcessesOverVeth) {
       WriteClusterFile("afp", 2, 0, "net_af_packet0,iface=" + veth2), 1000};
   ASSERT_FALSE(node1.config_path.empty());
   ASSERT_FALSE(node2.config_path.empty());
-  EXPECT_TRUE(RunTwoNodes(node1, node2));
+  auto fanout_group = [](pid_t pid, int ifindex) {
+    return (static_cast<unsigned>(pid) ^ static_cast<unsigned>(ifindex)) &
+           0xffff;
+  };
+  EXPECT_TRUE(RunTwoNodes(
+      node1, node2, [&](int barrier, const std::vector<pid_t>& pids) {
+        if (barrier != 0) return true;
+        const int index1 = 1000;
+        int index2 = static_cast<int>(fanout_group(pids[0], index1) ^ static_cast<unsigned>(pids[1]));
+        std::printf("EXPERIMENT pids %d %d index %d %d\n", pids[0], pids[1], index1, index2);
+        return Shell(absl::StrCat("ip link add ", veth1, " index ", index1,
+                                  " type veth peer name ", veth2, " index ",
+                                  index2, " && ip link set ", veth1,
+                                  " up && ip link set ", veth2, " up"));
+      }));
   Shell(absl::StrCat("ip link del ", veth1));  // and its peer
 }
 
