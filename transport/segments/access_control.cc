@@ -41,8 +41,8 @@ const char* AccessDecisionName(AccessDecision decision) {
   return "UNKNOWN";
 }
 
-AccessResult DecideAccess(const ExportAccess& exported, const Importer& importer,
-                          uint32_t requested) {
+AccessResult DecideAccess(const ExportAccess& exported,
+                          const Importer& importer, uint32_t requested) {
   requested &= kPermReadWrite;
 
   uint32_t node_mode;

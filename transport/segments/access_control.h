@@ -129,8 +129,8 @@ struct AccessResult {
 // `requested` holds kPermRead and/or kPermWrite; callers reject other bits
 // first (RSMERR_PERM_DENIED in librsm), and any left are ignored here as
 // Solaris's check ignored them.
-AccessResult DecideAccess(const ExportAccess& exported, const Importer& importer,
-                          uint32_t requested);
+AccessResult DecideAccess(const ExportAccess& exported,
+                          const Importer& importer, uint32_t requested);
 
 // Whether an access list may be published or republished (Solaris's
 // rsmacl_build): at most kMaxAclEntries entries; every node id <=
