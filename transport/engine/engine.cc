@@ -54,6 +54,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
 
 absl::Status Engine::Init() {
   tsc_hz_ = rte_get_tsc_hz();
+  tsc_ = {ToTsc(options_.initial_retransmit_timeout),
+          ToTsc(options_.min_retransmit_timeout),
+          ToTsc(options_.max_retransmit_timeout),
+          ToTsc(options_.heartbeat_interval),
+          ToTsc(options_.unreachable_after)};
+  now_tsc_ = rte_rdtsc();
   std::vector<PeerAddress> peers = options_.peers;
   if (std::none_of(peers.begin(), peers.end(), [&](const PeerAddress& p) {
         return p.node_id == options_.node_id;
@@ -101,7 +107,7 @@ absl::Status Engine::Init() {
   for (const PeerAddress& peer : peers) {
     auto session = std::make_unique<PeerSession>(
         peer, window, NextIncarnation(), options_.first_sequence);
-    session->base_timeout_tsc = ToTsc(options_.initial_retransmit_timeout);
+    session->base_timeout_tsc = tsc_.initial_retransmit;
     session->retransmit_timeout_tsc = session->base_timeout_tsc;
     sessions_by_node_[peer.node_id] = session.get();
     sessions_.push_back(std::move(session));
@@ -122,7 +128,7 @@ uint32_t Engine::NextIncarnation() {
   return incarnation;
 }
 
-uint64_t Engine::Now() const { return rte_rdtsc(); }
+uint64_t Engine::Now() const { return now_tsc_; }
 
 uint64_t Engine::ToTsc(absl::Duration d) const {
   return static_cast<uint64_t>(absl::ToDoubleSeconds(d) *
@@ -153,6 +159,7 @@ unsigned Engine::data_frames_in_use() const {
 }
 
 bool Engine::RunOnce() {
+  now_tsc_ = rte_rdtsc();
   if (stopped()) {
     FailEverything();
     return false;

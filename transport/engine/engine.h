@@ -156,6 +156,13 @@ class Engine {
   const EngineOptions options_;
   MessageSink* const sink_;
   uint64_t tsc_hz_ = 0;
+  // The options' durations in TSC cycles, converted once.
+  struct Timeouts {
+    uint64_t initial_retransmit, min_retransmit, max_retransmit;
+    uint64_t heartbeat, unreachable;
+  } tsc_{};
+  // One clock reading per iteration: everything in it happens "now".
+  uint64_t now_tsc_ = 0;
   uint32_t max_frame_payload_ = 0;
   rte_mempool* data_pool_ = nullptr;
   rte_mempool* control_pool_ = nullptr;

@@ -55,8 +55,7 @@ void Engine::SampleRoundTrip(PeerSession& session, uint64_t sample) {
   }
   session.base_timeout_tsc =
       std::clamp(session.smoothed_rtt_tsc + 4 * session.rtt_variation_tsc,
-                 ToTsc(options_.min_retransmit_timeout),
-                 ToTsc(options_.max_retransmit_timeout));
+                 tsc_.min_retransmit, tsc_.max_retransmit);
 }
 
 }  // namespace rsm::transport

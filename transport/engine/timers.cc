@@ -11,9 +11,9 @@ namespace rsm::transport {
 
 bool Engine::FireTimers() {
   const uint64_t now = Now();
-  const uint64_t unreachable_after = ToTsc(options_.unreachable_after);
-  const uint64_t heartbeat = ToTsc(options_.heartbeat_interval);
-  const uint64_t initial_rto = ToTsc(options_.initial_retransmit_timeout);
+  const uint64_t unreachable_after = tsc_.unreachable;
+  const uint64_t heartbeat = tsc_.heartbeat;
+  const uint64_t initial_rto = tsc_.initial_retransmit;
   bool work = false;
   // Nobody drove this engine for a while (caller-driven mode with an idle
   // application): the silence was ours, so peers get a fresh hearing before
@@ -58,8 +58,7 @@ bool Engine::FireTimers() {
           session.counters.retransmit_timeouts.Add();
           port_counters_.retransmit_timeouts.Add();
           session.retransmit_timeout_tsc =
-              std::min(2 * session.retransmit_timeout_tsc,
-                       ToTsc(options_.max_retransmit_timeout));
+              std::min(2 * session.retransmit_timeout_tsc, tsc_.max_retransmit);
           session.retransmit_deadline_tsc =
               now + session.retransmit_timeout_tsc;
           work = true;
