@@ -12,8 +12,7 @@ void Engine::OnHello(PeerSession& session, const wire::FrameHeader& header) {
   SendControl(session, wire::FrameType::kHelloAck, header.src_incarnation);
 }
 
-void Engine::OnHelloAck(PeerSession& session,
-                        const wire::FrameHeader& header) {
+void Engine::OnHelloAck(PeerSession& session, const wire::FrameHeader& header) {
   if (header.dst_incarnation != session.my_incarnation) {
     session.counters.Drop(DropReason::kStaleIncarnation);
     port_counters_.Drop(DropReason::kStaleIncarnation);

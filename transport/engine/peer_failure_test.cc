@@ -42,8 +42,8 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
       wire::DecodedFrame d;
       const auto bytes = absl::MakeConstSpan(
           rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m));
-      if (old_frame.empty() && wire::DecodeFrame(bytes, &d) ==
-                                   wire::DecodeStatus::kOk &&
+      if (old_frame.empty() &&
+          wire::DecodeFrame(bytes, &d) == wire::DecodeStatus::kOk &&
           d.header.src_node == 2 && d.header.type == wire::FrameType::kPut) {
         old_frame.assign(bytes.begin(), bytes.end());
       }
@@ -56,8 +56,8 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
                                            payload, &warmup[i]),
                 TransportResult::kOk);
     }
-    ASSERT_TRUE(c.DriveUntil([&] { return AllDone(warmup); },
-                             absl::Seconds(5)));
+    ASSERT_TRUE(
+        c.DriveUntil([&] { return AllDone(warmup); }, absl::Seconds(5)));
     ASSERT_FALSE(old_frame.empty());
 
     // Node 2 stops while node 1 has requests waiting on it.
@@ -89,7 +89,8 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
                 TransportResult::kOk);
     }
     ASSERT_TRUE(c.DriveUntil([&] { return AllDone(to_3); }, absl::Seconds(5)));
-    for (Completion& done : to_3) EXPECT_EQ(done.Wait(absl::InfiniteFuture()), 0);
+    for (Completion& done : to_3)
+      EXPECT_EQ(done.Wait(absl::InfiniteFuture()), 0);
 
     // Node 2 comes back as a new incarnation and is accepted.
     ASSERT_TRUE(c.Restart(2).ok());
@@ -108,11 +109,11 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
     // A frame of the old incarnation is dropped, not delivered.
     const size_t delivered = c.sink(1).messages.size();
     const uint64_t stale = node2.Drops(DropReason::kStaleIncarnation);
-    rte_mbuf* replay = rte_pktmbuf_alloc(
-        rte_pktmbuf_pool_create("replay", 63, 0, 0, 4096, 0));
+    rte_mbuf* replay =
+        rte_pktmbuf_alloc(rte_pktmbuf_pool_create("replay", 63, 0, 0, 4096, 0));
     ASSERT_NE(replay, nullptr);
-    std::memcpy(rte_pktmbuf_append(replay, old_frame.size()),
-                old_frame.data(), old_frame.size());
+    std::memcpy(rte_pktmbuf_append(replay, old_frame.size()), old_frame.data(),
+                old_frame.size());
     ASSERT_EQ(rte_ring_enqueue(c.fabric().port(0).rx, replay), 0);
     for (int i = 0; i < 10; ++i) c.DriveOnce();
     EXPECT_EQ(node2.Drops(DropReason::kStaleIncarnation), stale + 1);
@@ -123,18 +124,17 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
 TEST(PeerFailure, SilentReceiverHoldsTheSenderToItsWindow) {
   EXPECT_TRUE(RunInChildProcess([] {
     ASSERT_TRUE(InitTestEal("rsmpeer2"));
-    auto cluster =
-        TestCluster::Create("flood", 2, [](EngineOptions& options) {
-          options.window_frames = 64;
-          options.block_when_full = false;
-        });
+    auto cluster = TestCluster::Create("flood", 2, [](EngineOptions& options) {
+      options.window_frames = 64;
+      options.block_when_full = false;
+    });
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     TestCluster& c = **cluster;
     // Establish the session, then node 2 falls silent.
     Completion hello;
-    ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, {},
-                                      &hello),
-              TransportResult::kOk);
+    ASSERT_EQ(
+        c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, {}, &hello),
+        TransportResult::kOk);
     ASSERT_TRUE(c.DriveUntil([&] { return hello.IsDone(); }, absl::Seconds(5)));
     c.Pause(2, true);
 
@@ -145,9 +145,8 @@ TEST(PeerFailure, SilentReceiverHoldsTheSenderToItsWindow) {
     const absl::Time end = absl::Now() + absl::Milliseconds(60);
     while (absl::Now() < end) {
       for (int i = 0; i < 16; ++i) {
-        if (c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0,
-                                    payload, nullptr) ==
-            TransportResult::kNoResources) {
+        if (c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, payload,
+                                    nullptr) == TransportResult::kNoResources) {
           ++refused;
         }
       }
@@ -155,9 +154,10 @@ TEST(PeerFailure, SilentReceiverHoldsTheSenderToItsWindow) {
       max_in_flight = std::max(max_in_flight, c.engine(1).frames_in_flight(2));
       max_in_use = std::max(max_in_use, c.engine(1).data_frames_in_use());
     }
-    std::printf("in flight <= %u frames, data frames in use <= %u, %d sends "
-                "refused\n",
-                max_in_flight, max_in_use, refused);
+    std::printf(
+        "in flight <= %u frames, data frames in use <= %u, %d sends "
+        "refused\n",
+        max_in_flight, max_in_use, refused);
     EXPECT_EQ(max_in_flight, 64u);  // the window filled, and no further
     EXPECT_GT(refused, 0);          // the pool, not memory, ran out
     // 2 peers (node 2 and itself) x window, plus the request ring.

@@ -49,11 +49,11 @@ std::vector<uint8_t> Payload(uint32_t from, uint32_t to, uint32_t index,
 void RunReliability(const char* name, int nodes) {
   ASSERT_TRUE(InitTestEal(name));
   auto cluster = TestCluster::Create(name, nodes, [](EngineOptions& options) {
-    ASSERT_TRUE(ParseFaultSpec(
-                    "drop=0.1,reorder=0.1,duplicate=0.01,corrupt=0.001")
-                    .ok());
-    options.rx_faults = *ParseFaultSpec(
-        "drop=0.1,reorder=0.1,duplicate=0.01,corrupt=0.001");
+    ASSERT_TRUE(
+        ParseFaultSpec("drop=0.1,reorder=0.1,duplicate=0.01,corrupt=0.001")
+            .ok());
+    options.rx_faults =
+        *ParseFaultSpec("drop=0.1,reorder=0.1,duplicate=0.01,corrupt=0.001");
     options.fault_seed = 1000 + options.node_id;
     options.block_when_full = false;
   });
@@ -88,8 +88,8 @@ void RunReliability(const char* name, int nodes) {
     c.sink(node).on_message = [&, node](const RecordingSink::Message& m) {
       Pair& p = pair_of(m.peer, node);
       const size_t index = &p - pairs.data();
-      const std::vector<uint8_t> want = Payload(
-          p.from, p.to, p.received, MessageSize(receiver_sizes[index]));
+      const std::vector<uint8_t> want =
+          Payload(p.from, p.to, p.received, MessageSize(receiver_sizes[index]));
       if (m.header.offset != static_cast<uint64_t>(p.received) ||
           m.payload != want) {
         ++mismatches;
@@ -121,8 +121,7 @@ void RunReliability(const char* name, int nodes) {
   }
   EXPECT_EQ(total_received, kMessages);
   EXPECT_EQ(mismatches, 0);
-  uint64_t retransmits = 0, duplicates = 0, bad_checksums = 0,
-           unreachable = 0;
+  uint64_t retransmits = 0, duplicates = 0, bad_checksums = 0, unreachable = 0;
   for (int node = 1; node <= nodes; ++node) {
     const PortCounters& port = c.engine(node).port_counters();
     retransmits += port.retransmits.Get();
@@ -139,11 +138,11 @@ void RunReliability(const char* name, int nodes) {
   EXPECT_EQ(bad_checksums, [&] {
     uint64_t decoded_as_bad = 0;
     for (int node = 1; node <= nodes; ++node) {
-      decoded_as_bad += c.engine(node)
-                            .port_counters()
-                            .decode_errors[static_cast<int>(
-                                wire::DecodeStatus::kBadChecksum)]
-                            .Get();
+      decoded_as_bad +=
+          c.engine(node)
+              .port_counters()
+              .decode_errors[static_cast<int>(wire::DecodeStatus::kBadChecksum)]
+              .Get();
     }
     return decoded_as_bad;
   }());

@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "transport/engine/engine.h"
-#include "transport/engine/frame_ownership.h"
 #include "transport/engine/frame_meta.h"
+#include "transport/engine/frame_ownership.h"
 
 namespace rsm::transport {
 namespace {
