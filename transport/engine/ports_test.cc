@@ -11,8 +11,12 @@
 //
 // tap and af_packet create network devices, so they run in the test's private
 // network namespace: the KernelPortsTest cases are the ports_kernel_test
-// target, tagged block-network (see BUILD.bazel).
-#include <fcntl.h>
+// target, tagged block-network (see BUILD.bazel), and refuse to run in a
+// namespace that has any interface but lo. By hand: unshare -n as root.
+//
+// PortsTest.DISABLED_MemifPeerRestartsWhileWePoll reproduces a crash in
+// DPDK's memif PMD (see there).
+#include <net/if.h>
 #include <poll.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -20,12 +24,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -233,7 +241,7 @@ MacAddress MacOf(uint32_t node) {
 }
 
 // Unique per test run (parallel runs share the host's abstract socket names
-// and, in the sandbox, every test is pid 12): TEST_TMPDIR, the clock and
+// and pids need not differ between sandboxes): TEST_TMPDIR, the clock and
 // the kernel's randomness.
 std::string UniqueToken() {
   const char* tmpdir = std::getenv("TEST_TMPDIR");
@@ -250,7 +258,10 @@ std::string TempDir() {
 }
 
 // Writes the cluster file of `node` in a two-node cluster whose nodes reach
-// each other through controller dpdk0 on `device`; returns its path.
+// each other through controller dpdk0 on `device`; returns its path. The
+// EAL file prefix is fixed per case and node (with --no-shconf, parallel
+// runs may share it), so that runs outside the sandbox, where EAL creates a
+// runtime directory per prefix, do not pile them up.
 std::string WriteClusterFile(const std::string& name, uint32_t node, int core,
                              const std::string& device) {
   const std::string path =
@@ -261,8 +272,8 @@ std::string WriteClusterFile(const std::string& name, uint32_t node, int core,
        << "node_id = " << node << "\n"
        << "[eal]\n"
        << "args = --no-huge --no-pci -m 256 --no-shconf --no-telemetry"
-       << " --file-prefix=rsmports_" << name << node << "_" << UniqueToken()
-       << " -l " << core << " --log-level=warning\n"
+       << " --file-prefix=rsmports_" << name << node << " -l " << core
+       << " --log-level=warning\n"
        << "[controller.dpdk0]\n"
        << "device = " << device << "\n";
   for (uint32_t id = 1; id <= 2; ++id) {
@@ -323,24 +334,47 @@ bool LinkUp(const Node& node) {
   return port.ok() && port->link_up;
 }
 
-// Teardown with a peer on the other end of the link, in two steps.
+bool IsMemif(uint16_t port_id) {
+  rte_eth_dev_info info{};
+  return rte_eth_dev_info_get(port_id, &info) == 0 &&
+         info.driver_name != nullptr &&
+         std::strcmp(info.driver_name, "net_memif") == 0;
+}
+
+// Teardown, with the peer (two-node runs) in step. DPDK 22.11's memif tears
+// a connection down in the EAL interrupt thread when the peer disconnects,
+// unguarded against the data path and against a local rte_eth_dev_stop, so
+// the two nodes leave one at a time:
 //
-// First every node stops polling (a barrier with no driving) before any
-// stops its port: DPDK 22.11's memif tears the shared rings down in the EAL
-// interrupt thread when the peer disconnects, with no guard against the
-// data path, so a node still in rte_eth_rx_burst at that moment can crash
-// (SIGSEGV inside the memif PMD, seen here in about 1 run of 30).
-//
-// Then the port is stopped and closed, the peer does the same (barrier),
-// the interrupt threads get 300 ms to see the disconnects, and only then
-// does EAL clean up (dpdk-on-this-machine.md §8.2).
+//   1. nobody polls any more (barrier): a node in rte_eth_rx_burst or
+//      rte_eth_tx_burst when its peer disconnected crashed (SIGSEGV in the
+//      memif PMD: 1 of 6 runs under Bazel, 1 of 105 outside; see
+//      DISABLED_MemifPeerRestartsWhileWePoll)
+//   2. node 2 stops and closes its port (barrier); node 1 waits until its
+//      interrupt thread has handled that disconnect (memif marks the link
+//      down last), then stops and closes its own: the two at once crashed
+//      inside node 1's rte_eth_dev_stop (2 of 66 runs under Bazel)
+//   3. both closed (barrier), 300 ms for the interrupt threads, then
+//      rte_eal_cleanup (dpdk-on-this-machine.md §8.2)
 void TearDownNode(Node& node, bool with_peer) {
+  const uint16_t port = node.port.port_id;
+  const bool first_to_leave = node.config.node_id != 1;
   if (with_peer) {
     EXPECT_TRUE(Barrier());
+    if (!first_to_leave) {
+      EXPECT_TRUE(Barrier());
+      const absl::Time deadline = absl::Now() + absl::Seconds(2);
+      while (IsMemif(port) && LinkUp(node) && absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(1));
+      }
+    }
   }
   node.engine->Stop();
-  EXPECT_EQ(rte_eth_dev_close(node.port.port_id), 0);
+  EXPECT_EQ(rte_eth_dev_close(port), 0);
   if (with_peer) {
+    if (first_to_leave) {
+      EXPECT_TRUE(Barrier());
+    }
     EXPECT_TRUE(Barrier());
   }
   absl::SleepFor(absl::Milliseconds(300));
@@ -441,16 +475,10 @@ void ReceiveAll(Engine& engine, const CheckingSink& sink, uint32_t count,
 void PrintCounters(const Node& node, const char* kind, absl::Duration took) {
   const Engine& engine = *node.engine;
   const PeerCounters* peer = engine.peer_counters(3 - engine.node_id());
-  std::printf(
-      "%s node %u: traffic took %s; port: %s; peer: %s, delivered %llu, "
-      "sessions %llu, tx refused %llu\n",
-      kind, engine.node_id(), absl::FormatDuration(took).c_str(),
-      CountersToString(engine.port_counters()).c_str(),
-      CountersToString(*peer).c_str(),
-      static_cast<unsigned long long>(peer->messages_delivered.Get()),
-      static_cast<unsigned long long>(peer->sessions_started.Get()),
-      static_cast<unsigned long long>(
-          engine.port_counters().tx_ring_full.Get()));
+  std::printf("%s node %u: traffic took %s; port: %s; delivered %llu\n", kind,
+              engine.node_id(), absl::FormatDuration(took).c_str(),
+              CountersToString(engine.port_counters()).c_str(),
+              static_cast<unsigned long long>(peer->messages_delivered.Get()));
   std::fflush(stdout);
 }
 
@@ -468,7 +496,7 @@ struct TwoNodeRun {
 // port exists), barrier 2 once the engine has started the port; node 1 then
 // sends `messages` to node 2 and node 2 the same back once it has them all;
 // barrier 3 when both are done (driving, so that the last acks flow);
-// barriers 4 and 5 in TearDownNode.
+// barriers 4 to 6 in TearDownNode.
 void RunNode(const TwoNodeRun& run) {
   Node node;
   ASSERT_TRUE(Barrier());
@@ -514,6 +542,24 @@ bool RunTwoNodes(TwoNodeRun node1, TwoNodeRun node2,
   return RunChildren({[&] { RunNode(node1); }, [&] { RunNode(node2); }},
                      at_barrier, 90);
 }
+
+// The network devices these cases create must never land in the host's
+// namespace: true if this process's namespace has no interface but lo.
+bool OnlyLoopback() {
+  struct if_nameindex* names = if_nameindex();
+  if (names == nullptr) return false;
+  bool only_lo = true;
+  for (const struct if_nameindex* name = names; name->if_index != 0; ++name) {
+    if (std::strcmp(name->if_name, "lo") != 0) only_lo = false;
+  }
+  if_freenameindex(names);
+  return only_lo;
+}
+
+constexpr char kNeedsPrivateNetns[] =
+    "this case creates network devices and needs a network namespace of its "
+    "own: Bazel's sandbox with tags = [\"block-network\"] (not \"local\" or "
+    "\"exclusive\", which turn the sandbox off), or unshare -n";
 
 // Runs `command` with /bin/sh (iproute2's ip may be outside the test's PATH).
 bool Shell(const std::string& command) {
@@ -588,7 +634,10 @@ TEST(PortsTest, NullPortPeerNeverAnswers) {
           << TransportResultName(*result);
     }
     const absl::Duration took = absl::Now() - start;
-    EXPECT_LT(took, bound + absl::Milliseconds(150));
+    // The bound counts time the engine was driven: a process starved of CPU
+    // for longer than a heartbeat gives its peers a fresh hearing (the
+    // silence was its own), so a loaded machine stretches it.
+    EXPECT_LT(took, bound + absl::Milliseconds(400));
     // Keep receiving a little, as a program would.
     for (int i = 0; i < 100; ++i) engine.RunOnce();
 
@@ -618,6 +667,7 @@ TEST(PortsTest, NullPortPeerNeverAnswers) {
 // (once EAL has created them) in the test's network namespace. The tap PMD
 // only reads after a SIGIO, so this is a functional check, kept small.
 TEST(KernelPortsTest, TapTwoProcessesThroughABridge) {
+  ASSERT_TRUE(OnlyLoopback()) << kNeedsPrivateNetns;
   const std::string token = UniqueToken().substr(0, 4);
   const std::string tap1 = "rsmtap1" + token, tap2 = "rsmtap2" + token;
   const std::string bridge = "rsmbr" + token;
@@ -648,6 +698,7 @@ TEST(KernelPortsTest, TapTwoProcessesThroughABridge) {
 // children's pids (barrier 0, before EAL), with ifindexes that keep the two
 // groups apart.
 TEST(KernelPortsTest, AfPacketTwoProcessesOverVeth) {
+  ASSERT_TRUE(OnlyLoopback()) << kNeedsPrivateNetns;
   const std::string token = UniqueToken().substr(0, 4);
   const std::string veth1 = "rsmva" + token, veth2 = "rsmvb" + token;
   TwoNodeRun node1{
@@ -666,8 +717,10 @@ TEST(KernelPortsTest, AfPacketTwoProcessesOverVeth) {
       node1, node2, [&](int barrier, const std::vector<pid_t>& pids) {
         if (barrier != 0) return true;
         const int index1 = 1000;
-        int index2 = static_cast<int>(fanout_group(pids[0], index1) ^ static_cast<unsigned>(pids[1]));
-        std::printf("EXPERIMENT pids %d %d index %d %d\n", pids[0], pids[1], index1, index2);
+        int index2 = index1 + 1;
+        if (fanout_group(pids[0], index1) == fanout_group(pids[1], index2)) {
+          ++index2;
+        }
         return Shell(absl::StrCat("ip link add ", veth1, " index ", index1,
                                   " type veth peer name ", veth2, " index ",
                                   index2, " && ip link set ", veth1,
