@@ -173,24 +173,31 @@ bool Engine::RunOnce() {
   return work;
 }
 
-bool Engine::TryDrive() {
-  if (driving_.exchange(true, std::memory_order_acquire)) return false;
+Engine::Drive Engine::DriveOnce() {
+  if (driving_.exchange(true, std::memory_order_acquire)) return Drive::kBusy;
   const bool work = RunOnce();
   driving_.store(false, std::memory_order_release);
-  return work;
+  return work ? Drive::kWorked : Drive::kIdle;
 }
+
+bool Engine::TryDrive() { return DriveOnce() == Drive::kWorked; }
 
 std::optional<TransportResult> Engine::Wait(Completion& completion,
                                             absl::Time deadline) {
-  std::optional<int32_t> result = completion.Wait(deadline, [this] {
-    // With an engine thread, sleep: it completes the request and wakes us.
-    if (thread_should_run_.load(std::memory_order_acquire)) return false;
-    // Caller-driven: a waiter must never sleep while nobody drives (the
-    // peers would take the silence for a dead node), so it drives, or lets
-    // the thread that does run and keeps checking.
-    if (!TryDrive()) std::this_thread::yield();
-    return true;
-  });
+  // Caller-driven: drive from the first instant (the request has not even
+  // left yet), and never sleep while nobody drives, or peers would take the
+  // silence for a dead node. Only when another waiter holds the driver role
+  // is the core handed over. The clock is read every few hundred rounds.
+  constexpr uint32_t kRoundsPerClockRead = 256;
+  for (uint32_t round = 1; !completion.IsDone(); ++round) {
+    if (thread_should_run_.load(std::memory_order_acquire)) break;
+    if (DriveOnce() == Drive::kBusy) std::this_thread::yield();
+    if (round % kRoundsPerClockRead == 0 && absl::Now() > deadline) {
+      return std::nullopt;
+    }
+  }
+  // Done, or an engine thread drives: it completes the request and wakes us.
+  std::optional<int32_t> result = completion.Wait(deadline);
   if (!result.has_value()) return std::nullopt;
   return static_cast<TransportResult>(*result);
 }

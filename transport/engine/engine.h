@@ -68,7 +68,8 @@ class Engine {
   // One iteration of the loop; true if it did anything. Engine thread only
   // (the dedicated thread, or whoever holds the driver role via TryDrive).
   bool RunOnce();
-  // Runs one iteration if no other thread is driving. Any thread.
+  // Runs one iteration if no other thread is driving; true if it did
+  // anything. Any thread.
   bool TryDrive();
 
   // Dedicated modes: the loop runs on a thread of its own (pin it with the
@@ -98,6 +99,9 @@ class Engine {
  private:
   explicit Engine(const EngineOptions& options, MessageSink* sink);
   absl::Status Init();
+
+  enum class Drive { kWorked, kIdle, kBusy /* another thread drives */ };
+  Drive DriveOnce();
 
   PeerSession* FindSession(uint32_t node);
   uint32_t NextIncarnation();

@@ -37,8 +37,11 @@ struct EngineOptions {
   // The retransmission timeout follows the measured round trip (smoothed
   // RTT + 4 x its variation, as TCP does), within these bounds; it starts
   // at the initial value and doubles on each timeout without progress.
-  absl::Duration initial_retransmit_timeout = absl::Microseconds(500);
-  absl::Duration min_retransmit_timeout = absl::Microseconds(100);
+  // The floor is above the scheduling gaps of a shared machine's vCPUs, so a
+  // late ack is not taken for a loss; losses are mostly repaired earlier, on
+  // selective acks.
+  absl::Duration initial_retransmit_timeout = absl::Milliseconds(1);
+  absl::Duration min_retransmit_timeout = absl::Milliseconds(1);
   absl::Duration max_retransmit_timeout = absl::Milliseconds(20);
   absl::Duration heartbeat_interval = absl::Milliseconds(10);
   // A peer silent this long is unreachable: its requests fail.

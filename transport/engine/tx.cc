@@ -84,6 +84,7 @@ void Engine::FlushAcks() {
 
 bool Engine::FlushTx() {
   const bool had_frames = !tx_queue_.empty();
+  if (!had_frames && !tx_faults_->enabled()) return false;
   size_t next = 0;
   // Faults may hold frames back, so the injector runs even with none new.
   do {

@@ -30,7 +30,7 @@ uint8_t* ByteAt(rte_mbuf* frame, uint32_t offset) {
 }  // namespace
 
 FaultInjector::FaultInjector(const FaultSpec& spec, uint64_t seed)
-    : spec_(spec), random_(seed) {}
+    : spec_(spec), enabled_(spec.enabled()), random_(seed) {}
 
 FaultInjector::~FaultInjector() {
   for (const Held& held : held_) rte_pktmbuf_free(held.frame);

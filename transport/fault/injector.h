@@ -44,7 +44,8 @@ class FaultInjector {
   // Frees the frames still held.
   ~FaultInjector();
 
-  bool enabled() const { return spec_.enabled(); }
+  // Cached: the engine asks on every burst.
+  bool enabled() const { return enabled_; }
 
   // Applies faults to frames[0..count) in place and appends held frames that
   // are due, returning the new count (<= capacity). Frames that do not fit
@@ -86,6 +87,7 @@ class FaultInjector {
   void ReleaseDue(uint64_t now_us, Output& out);
 
   const FaultSpec spec_;
+  const bool enabled_;
   std::mt19937_64 random_;
   FaultCounters counters_;
   // This call's frames: the output overwrites the caller's array.
