@@ -93,8 +93,10 @@ class Engine {
   uint32_t frames_in_flight(uint32_t node) const;
   const FaultInjector& rx_faults() const { return *rx_faults_; }
   const FaultInjector& tx_faults() const { return *tx_faults_; }
-  // Data frames currently allocated (in flight, queued or being received).
+  // Data frames currently allocated (in flight, queued or being received),
+  // and how many the pool holds (sized from the window and the ring).
   unsigned data_frames_in_use() const;
+  unsigned data_frames_capacity() const;
 
  private:
   explicit Engine(const EngineOptions& options, MessageSink* sink);
