@@ -24,8 +24,8 @@ extern "C" {
 /* Solaris base types that glibc does not define. */
 typedef unsigned char uchar_t;
 typedef unsigned int uint_t;
-typedef unsigned long ulong_t;
-typedef long long offset_t;
+typedef unsigned long ulong_t; /* NOLINT(google-runtime-int) */
+typedef long long offset_t;    /* NOLINT(google-runtime-int) */
 #ifndef __daddr_t_defined
 /* glibc's <sys/types.h> defines caddr_t (and this macro) only outside strict
  * ISO modes such as -std=c99. */
@@ -167,16 +167,17 @@ typedef uint32_t rsm_node_id_t;
 typedef uint32_t rsm_memseg_id_t;
 typedef uint32_t rsm_permission_t;
 
-struct __rsm_memseg_import_handle;
+/* Opaque handles, under Solaris's (reserved-looking) structure names. */
+struct __rsm_memseg_import_handle; /* NOLINT(bugprone-reserved-identifier) */
 typedef struct __rsm_memseg_import_handle *rsm_memseg_import_handle_t;
 
-struct __rsm_memseg_export_handle;
+struct __rsm_memseg_export_handle; /* NOLINT(bugprone-reserved-identifier) */
 typedef struct __rsm_memseg_export_handle *rsm_memseg_export_handle_t;
 
-struct __rsm_localmemory_handle;
+struct __rsm_localmemory_handle; /* NOLINT(bugprone-reserved-identifier) */
 typedef struct __rsm_localmemory_handle *rsm_localmemory_handle_t;
 
-struct __rsmapi_controller_handle;
+struct __rsmapi_controller_handle; /* NOLINT(bugprone-reserved-identifier) */
 typedef struct __rsmapi_controller_handle *rsmapi_controller_handle_t;
 
 typedef enum {

@@ -344,8 +344,9 @@ class Converter {
     const absl::string_view device = ValueOf(section, "device");
     if (device.empty()) return Error(section.name, "device", "missing");
     absl::StatusOr<ControllerConfig::DeviceKind> kind = DeviceKindOf(device);
-    if (!kind.ok())
+    if (!kind.ok()) {
       return Error(section.name, "device", kind.status().message());
+    }
     ControllerConfig controller;
     controller.name = std::string(name);
     controller.kind = *kind;

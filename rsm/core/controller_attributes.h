@@ -11,7 +11,7 @@ namespace rsm::core {
 inline constexpr size_t kMaxExportSegmentSize = size_t{1} << 30;
 
 // Segment table sizes; Solaris's default `max-segments` was the same.
-inline constexpr unsigned long kMaxSegments = 4095;
+inline constexpr ulong_t kMaxSegments = 4095;
 
 // Solaris's loopback reported everything as zero ("no limit") except the
 // page size, which it reported as 8; the system page size is reported here

@@ -122,7 +122,7 @@ absl::Status Engine::Init() {
     sessions_by_node_[peer.node_id] = session.get();
     sessions_.push_back(std::move(session));
   }
-  tx_queue_.reserve(4 * kBurst);
+  tx_queue_.reserve(size_t{4} * kBurst);
   return absl::OkStatus();
 }
 

@@ -22,6 +22,7 @@ bool InitTestEal(const char* file_prefix, const char* lcores) {
       "--no-telemetry", absl::StrCat("--file-prefix=", file_prefix), "-l",
       lcores,     "--log-level=warning"};
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& arg : args) argv.push_back(arg.data());
   return rte_eal_init(static_cast<int>(argv.size()), argv.data()) >= 0;
 }
