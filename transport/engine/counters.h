@@ -18,6 +18,10 @@ class Counter {
     value_.store(value_.load(std::memory_order_relaxed) + n,
                  std::memory_order_relaxed);
   }
+  // For the few counters application threads also bump: an atomic add.
+  void AddFromAnyThread(uint64_t n = 1) {
+    value_.fetch_add(n, std::memory_order_relaxed);
+  }
   uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -56,8 +60,8 @@ struct PortCounters : TrafficCounters {
   // Frames the decoder refused, by its verdict (DecodeStatus); their sum is
   // the malformed and bad-checksum drops.
   Counter decode_errors[wire::kDecodeStatusCount];
-  Counter tx_ring_full;     // frames the PMD did not accept
-  Counter no_mbufs;         // allocations that failed
+  Counter tx_ring_full;  // frames the PMD did not accept
+  Counter no_mbufs;  // allocations that failed (any thread: AddFromAnyThread)
   Counter requests_failed;  // completed with an error
 };
 

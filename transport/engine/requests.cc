@@ -68,7 +68,7 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
   while (rte_pktmbuf_alloc_bulk(data_pool_, frames.data(),
                                 static_cast<unsigned>(count)) != 0) {
     if (!options_.block_when_full || absl::Now() > deadline) {
-      port_counters_.no_mbufs.Add();
+      port_counters_.no_mbufs.AddFromAnyThread();
       return TransportResult::kNoResources;
     }
     TryDrive();

@@ -42,7 +42,7 @@ void Engine::SendControl(PeerSession& session, wire::FrameType type,
                          uint32_t dst_incarnation) {
   rte_mbuf* frame = rte_pktmbuf_alloc(control_pool_);
   if (frame == nullptr) {
-    port_counters_.no_mbufs.Add();
+    port_counters_.no_mbufs.AddFromAnyThread();
     return;
   }
   AcquireFrame(frame);
