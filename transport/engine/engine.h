@@ -61,7 +61,9 @@ class Engine {
                               Completion* completion);
 
   // Waits for `completion`, driving the engine while no other thread does.
-  // nullopt if `deadline` passes first.
+  // nullopt if `deadline` passes first: the request is then still in flight
+  // and the Completion must stay alive until it is done (the engine fails
+  // it at the latest when the peer is declared unreachable).
   std::optional<TransportResult> Wait(Completion& completion,
                                       absl::Time deadline);
 
