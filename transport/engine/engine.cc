@@ -264,7 +264,9 @@ void Engine::Stop() {
 void Engine::FailEverything() {
   rte_mbuf* firsts[kBurst];
   unsigned n;
-  while ((n = requests_->DequeueBurst(firsts, kBurst)) > 0) {
+  // An engine whose Init failed part-way has no ring yet.
+  while (requests_ != nullptr &&
+         (n = requests_->DequeueBurst(firsts, kBurst)) > 0) {
     for (unsigned i = 0; i < n; ++i) {
       for (rte_mbuf* frame = firsts[i]; frame != nullptr;) {
         rte_mbuf* next = MetaOf(frame).next_fragment;
