@@ -2,6 +2,9 @@
 // every size, counters, stop. Each case runs in its own process (EAL).
 #include "transport/engine/engine.h"
 
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
@@ -65,6 +68,37 @@ TEST(Engine, DeliversMessagesOfEverySizeInOrderAndCompletesThem) {
     EXPECT_EQ(c.engine(1).peer_counters(2)->sessions_started.Get(), 1u);
     EXPECT_GT(c.engine(2).port_counters().frames_in.Get(), sizes.size());
     EXPECT_EQ(c.engine(1).port_counters().retransmits.Get(), 0u);
+  }));
+}
+
+TEST(Engine, NeverSendsAFrameLargerThanTheMtu) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmengine6"));
+    auto cluster =
+        TestCluster::Create("mtu", 3);  // switched: frames pass a tap
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    TestCluster& c = **cluster;
+    uint16_t mtu = 0;
+    ASSERT_EQ(rte_eth_dev_get_mtu(c.fabric().port(0).port_id, &mtu), 0);
+    uint32_t largest = 0, frames = 0;
+    c.fabric().tap = [&](const rte_mbuf* m) {
+      largest = std::max(largest, rte_pktmbuf_pkt_len(m));
+      ++frames;
+    };
+    std::vector<Completion> done(8);
+    for (size_t i = 0; i < done.size(); ++i) {
+      ASSERT_EQ(c.engine(1).SendMessage(2 + i % 2, wire::FrameType::kPut, 1, 0,
+                                        0, Pattern(65536 - i, i), &done[i]),
+                TransportResult::kOk);
+    }
+    ASSERT_TRUE(c.DriveUntil(
+        [&] {
+          return std::all_of(done.begin(), done.end(),
+                             [](const Completion& d) { return d.IsDone(); });
+        },
+        absl::Seconds(10)));
+    EXPECT_GT(frames, 8u * 45);  // 64 KiB messages went as dozens of frames
+    EXPECT_EQ(largest, wire::kEthernetHeaderSize + mtu);  // full, never over
   }));
 }
 
