@@ -17,6 +17,7 @@
 namespace rsm::transport {
 namespace {
 
+using ::rsm::testing::AllDone;
 using ::rsm::testing::InitTestEal;
 using ::rsm::testing::RunInChildProcess;
 using ::rsm::testing::TestCluster;
@@ -44,12 +45,7 @@ TEST(Engine, DeliversMessagesOfEverySizeInOrderAndCompletesThem) {
                                         i * 1000, 7, payload, &done[i]),
                 TransportResult::kOk);
     }
-    ASSERT_TRUE(c.DriveUntil(
-        [&] {
-          return std::all_of(done.begin(), done.end(),
-                             [](const Completion& d) { return d.IsDone(); });
-        },
-        absl::Seconds(10)));
+    ASSERT_TRUE(c.DriveUntil([&] { return AllDone(done); }, absl::Seconds(10)));
     for (Completion& d : done) {
       EXPECT_EQ(d.Wait(absl::InfiniteFuture()), 0);
     }
@@ -91,12 +87,7 @@ TEST(Engine, NeverSendsAFrameLargerThanTheMtu) {
                                         0, Pattern(65536 - i, i), &done[i]),
                 TransportResult::kOk);
     }
-    ASSERT_TRUE(c.DriveUntil(
-        [&] {
-          return std::all_of(done.begin(), done.end(),
-                             [](const Completion& d) { return d.IsDone(); });
-        },
-        absl::Seconds(10)));
+    ASSERT_TRUE(c.DriveUntil([&] { return AllDone(done); }, absl::Seconds(10)));
     EXPECT_GT(frames, 8u * 45);  // 64 KiB messages went as dozens of frames
     EXPECT_EQ(largest, wire::kEthernetHeaderSize + mtu);  // full, never over
   }));
@@ -232,10 +223,7 @@ void CrossesTheWireWrap(const char* name, uint64_t first_sequence) {
             EXPECT_EQ(result, TransportResult::kOk);
             ++d.sent;
           }
-          all_done =
-              all_done && d.sent == kMessages &&
-              std::all_of(d.done.begin(), d.done.end(),
-                          [](const Completion& x) { return x.IsDone(); });
+          all_done = all_done && d.sent == kMessages && AllDone(d.done);
         }
         return all_done;
       },

@@ -17,16 +17,10 @@
 namespace rsm::transport {
 namespace {
 
+using ::rsm::testing::AllDone;
 using ::rsm::testing::InitTestEal;
 using ::rsm::testing::RunInChildProcess;
 using ::rsm::testing::TestCluster;
-
-bool AllDone(std::vector<Completion>& completions) {
-  for (Completion& c : completions) {
-    if (!c.IsDone()) return false;
-  }
-  return true;
-}
 
 TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
   EXPECT_TRUE(RunInChildProcess([] {

@@ -29,11 +29,11 @@ absl::StatusOr<std::unique_ptr<RingFabric>> RingFabric::Create(
                               RING_F_SP_ENQ | RING_F_SC_DEQ);
     // Cross-connected: the second port sends into the first one's RX ring
     // and receives from its TX ring.
-    port.tx = !fabric->switched_ && i == 1
-                  ? fabric->ports_[0].rx
-                  : rte_ring_create((base + "tx").c_str(), kRingSize,
-                                    SOCKET_ID_ANY,
-                                    RING_F_SP_ENQ | RING_F_SC_DEQ);
+    port.tx =
+        !fabric->switched_ && i == 1
+            ? fabric->ports_[0].rx
+            : rte_ring_create((base + "tx").c_str(), kRingSize, SOCKET_ID_ANY,
+                              RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (!fabric->switched_ && i == 1) {
       rte_ring_free(port.rx);
       port.rx = fabric->ports_[0].tx;
@@ -72,8 +72,7 @@ unsigned RingFabric::Forward() {
   if (!switched_) return 0;
   for (const Port& from : ports_) {
     void* frames[kBurst];
-    const unsigned n =
-        rte_ring_dequeue_burst(from.tx, frames, kBurst, nullptr);
+    const unsigned n = rte_ring_dequeue_burst(from.tx, frames, kBurst, nullptr);
     for (unsigned i = 0; i < n; ++i) {
       auto* m = static_cast<rte_mbuf*>(frames[i]);
       if (tap) tap(m);

@@ -2,6 +2,7 @@
 
 #include <rte_eal.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -17,14 +18,26 @@ transport::MacAddress MacOf(int node) {
 }  // namespace
 
 bool InitTestEal(const char* file_prefix, const char* lcores) {
-  std::vector<std::string> args = {
-      "rsm_test", "--no-huge",     "--no-pci", "-m", "512", "--no-shconf",
-      "--no-telemetry", absl::StrCat("--file-prefix=", file_prefix), "-l",
-      lcores,     "--log-level=warning"};
+  std::vector<std::string> args = {"rsm_test",
+                                   "--no-huge",
+                                   "--no-pci",
+                                   "-m",
+                                   "512",
+                                   "--no-shconf",
+                                   "--no-telemetry",
+                                   absl::StrCat("--file-prefix=", file_prefix),
+                                   "-l",
+                                   lcores,
+                                   "--log-level=warning"};
   std::vector<char*> argv;
   argv.reserve(args.size());
   for (std::string& arg : args) argv.push_back(arg.data());
   return rte_eal_init(static_cast<int>(argv.size()), argv.data()) >= 0;
+}
+
+bool AllDone(const std::vector<transport::Completion>& completions) {
+  return std::all_of(completions.begin(), completions.end(),
+                     [](const transport::Completion& c) { return c.IsDone(); });
 }
 
 void RecordingSink::OnMessage(uint32_t peer,

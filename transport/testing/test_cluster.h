@@ -17,6 +17,9 @@ namespace rsm::testing {
 // (call it in a child: see child_process.h). False on failure.
 bool InitTestEal(const char* file_prefix, const char* lcores = "0");
 
+// Whether every one of `completions` has completed.
+bool AllDone(const std::vector<transport::Completion>& completions);
+
 // Keeps every message a node receives.
 class RecordingSink : public transport::MessageSink {
  public:
