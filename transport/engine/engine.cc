@@ -22,6 +22,8 @@ namespace {
 constexpr uint16_t kRxDescriptors = 1024;
 constexpr uint16_t kTxDescriptors = 1024;
 constexpr uint32_t kPoolCache = 64;
+// Control calls are few and each caller waits for its own.
+constexpr unsigned kTaskRingSize = 64;
 
 // Room for a whole frame of the port's MTU in one mbuf.
 uint16_t DataRoomFor(uint16_t mtu) {
@@ -110,6 +112,10 @@ absl::Status Engine::Init() {
       RequestRing<rte_mbuf>::Create(name + "r", options_.request_ring_size);
   if (!ring.ok()) return ring.status();
   requests_ = *std::move(ring);
+  absl::StatusOr<std::unique_ptr<RequestRing<Task>>> tasks =
+      RequestRing<Task>::Create(name + "t", kTaskRingSize);
+  if (!tasks.ok()) return tasks.status();
+  tasks_ = *std::move(tasks);
   rx_faults_ =
       std::make_unique<FaultInjector>(options_.rx_faults, options_.fault_seed);
   tx_faults_ = std::make_unique<FaultInjector>(options_.tx_faults,
@@ -177,6 +183,7 @@ bool Engine::RunOnce() {
     return false;
   }
   bool work = ReceiveBurst();
+  work |= RunTasks();
   work |= DrainRequests();
   work |= FillWindows();
   work |= FireTimers();
@@ -185,10 +192,31 @@ bool Engine::RunOnce() {
   return work;
 }
 
-Engine::Drive Engine::DriveOnce() {
-  if (driving_.exchange(true, std::memory_order_acquire)) return Drive::kBusy;
-  const bool work = RunOnce();
+bool Engine::TryAcquireDriver() {
+  if (driving_.exchange(true, std::memory_order_acquire)) return false;
+  driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  return true;
+}
+
+void Engine::AcquireDriver() {
+  while (!TryAcquireDriver()) rte_pause();
+}
+
+void Engine::ReleaseDriver() {
+  driver_.store(std::thread::id(), std::memory_order_relaxed);
   driving_.store(false, std::memory_order_release);
+}
+
+bool Engine::OnEngineThread() const {
+  // Only the driver itself can see its own id here while it drives.
+  return driving_.load(std::memory_order_relaxed) &&
+         driver_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+}
+
+Engine::Drive Engine::DriveOnce() {
+  if (!TryAcquireDriver()) return Drive::kBusy;
+  const bool work = RunOnce();
+  ReleaseDriver();
   return work ? Drive::kWorked : Drive::kIdle;
 }
 
@@ -221,9 +249,9 @@ void Engine::DriveUntilStopped() {
       rte_lcore_id() == LCORE_ID_ANY && rte_thread_register() == 0;
   // The dedicated driver keeps the role until Stop, so waiting callers sleep
   // instead of competing for it.
-  while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
+  AcquireDriver();
   while (thread_should_run_.load(std::memory_order_acquire)) RunOnce();
-  driving_.store(false, std::memory_order_release);
+  ReleaseDriver();
   if (registered) rte_thread_unregister();
 }
 
@@ -255,10 +283,10 @@ void Engine::Stop() {
   thread_should_run_.store(false, std::memory_order_release);
   if (thread_.joinable()) thread_.join();
   if (lcore_ >= 0) rte_eal_wait_lcore(static_cast<unsigned>(lcore_));
-  while (driving_.exchange(true, std::memory_order_acquire)) rte_pause();
+  AcquireDriver();
   FailEverything();
   rte_eth_dev_stop(options_.port_id);
-  driving_.store(false, std::memory_order_release);
+  ReleaseDriver();
 }
 
 void Engine::FailEverything() {
@@ -281,6 +309,7 @@ void Engine::FailEverything() {
       }
     }
   }
+  FailTasks();
   for (const std::unique_ptr<PeerSession>& session : sessions_) {
     port_counters_.requests_failed.Add(
         session->Fail(TransportResult::kEngineStopped, 0));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "transport/engine/completion.h"
@@ -60,6 +61,22 @@ class Engine {
                               uint32_t aux, absl::Span<const uint8_t> payload,
                               Completion* completion);
 
+  // Runs `task` on the engine thread, between loop steps, and returns once
+  // it has run: how control calls (publish, connect, ...) reach state that
+  // only the engine thread may touch, serialized with the data path. On the
+  // engine thread itself (a sink callback, another task) it runs at once.
+  // kEngineStopped, and the task does not run, if the engine stopped first.
+  TransportResult RunOnEngine(absl::FunctionRef<void()> task);
+
+  // Engine thread only (a sink callback or a task): queues a message for
+  // `peer` without blocking or going through the ring — replies are sent
+  // this way. kNoResources at once when the pool is empty.
+  TransportResult SendFromEngine(uint32_t peer, wire::FrameType type,
+                                 uint32_t segment_id, uint64_t offset,
+                                 uint32_t aux,
+                                 absl::Span<const uint8_t> payload,
+                                 Completion* completion);
+
   // Waits for `completion`, driving the engine while no other thread does.
   // nullopt if `deadline` passes first: the request is then still in flight
   // and the Completion must stay alive until it is done (the engine fails
@@ -106,6 +123,9 @@ class Engine {
 
   enum class Drive { kWorked, kIdle, kBusy /* another thread drives */ };
   Drive DriveOnce();
+  bool TryAcquireDriver();
+  void AcquireDriver();
+  void ReleaseDriver();
 
   PeerSession* FindSession(uint32_t node);
   uint32_t NextIncarnation();
@@ -114,11 +134,23 @@ class Engine {
   uint64_t ToTsc(absl::Duration d) const;
 
   // requests.cc: application-thread side and ring draining.
+  TransportResult CheckMessage(uint32_t peer, wire::FrameType type) const;
   TransportResult BuildMessage(uint32_t peer, wire::FrameType type,
                                uint32_t segment_id, uint64_t offset,
                                uint32_t aux, absl::Span<const uint8_t> payload,
-                               Completion* completion, rte_mbuf** first);
+                               Completion* completion, bool may_block,
+                               rte_mbuf** first);
+  // Appends a built message's frames to its peer's backlog.
+  void AddToBacklog(rte_mbuf* first);
   bool DrainRequests();
+  // tasks.cc
+  struct Task {
+    absl::FunctionRef<void()> run;
+    Completion done;
+  };
+  bool OnEngineThread() const;
+  bool RunTasks();
+  void FailTasks();
   bool FillWindows();
 
   // on_rx.cc
@@ -175,6 +207,7 @@ class Engine {
   rte_mempool* data_pool_ = nullptr;
   rte_mempool* control_pool_ = nullptr;
   std::unique_ptr<RequestRing<rte_mbuf>> requests_;
+  std::unique_ptr<RequestRing<Task>> tasks_;
   std::unique_ptr<FaultInjector> rx_faults_;
   std::unique_ptr<FaultInjector> tx_faults_;
   std::mt19937 incarnations_;
@@ -188,6 +221,8 @@ class Engine {
   uint64_t last_timers_tsc_ = 0;
 
   std::atomic<bool> driving_{false};
+  // Who holds the driver role, so a thread can tell it is the engine.
+  std::atomic<std::thread::id> driver_{};
   std::atomic<bool> stopped_{false};
   std::atomic<bool> thread_should_run_{false};
   std::thread thread_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -147,6 +148,74 @@ TEST(Engine, RunsOnAWorkerLcore) {
     }
     c.engine(2).Stop();  // returns once the lcore has left the loop
     EXPECT_EQ(c.sink(2).messages.size(), 200u);
+  }));
+}
+
+TEST(Engine, SinkRepliesFromTheEngineThread) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmengine7"));
+    auto cluster = TestCluster::Create("reply", 2);
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    TestCluster& c = **cluster;
+    // Node 2 answers every message with the same bytes, from its sink.
+    int refused = 0;
+    c.sink(2).on_message = [&](const testing::RecordingSink::Message& m) {
+      if (c.engine(2).SendFromEngine(m.peer, wire::FrameType::kGetReply, 0,
+                                     m.header.offset, 0, m.payload,
+                                     nullptr) != TransportResult::kOk) {
+        ++refused;
+      }
+    };
+    std::vector<Completion> done(50);
+    for (size_t i = 0; i < done.size(); ++i) {
+      ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kGet, 1, i, 0,
+                                        Pattern(i * 97, i), &done[i]),
+                TransportResult::kOk);
+    }
+    ASSERT_TRUE(
+        c.DriveUntil([&] { return c.sink(1).messages.size() == done.size(); },
+                     absl::Seconds(10)));
+    EXPECT_EQ(refused, 0);
+    for (size_t i = 0; i < done.size(); ++i) {
+      const auto& reply = c.sink(1).messages[i];
+      EXPECT_EQ(reply.header.type, wire::FrameType::kGetReply);
+      EXPECT_EQ(reply.header.offset, i);
+      EXPECT_EQ(reply.payload, Pattern(i * 97, i));
+    }
+  }));
+}
+
+TEST(Engine, TasksRunOnTheEngineThread) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmengine8"));
+    auto cluster = TestCluster::Create("tasks", 2);
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    Engine& engine = (*cluster)->engine(2);
+    const std::thread::id caller = std::this_thread::get_id();
+
+    // Caller-driven: the caller becomes the engine thread while it waits.
+    std::thread::id ran_on;
+    ASSERT_EQ(engine.RunOnEngine([&] { ran_on = std::this_thread::get_id(); }),
+              TransportResult::kOk);
+    EXPECT_EQ(ran_on, caller);
+
+    engine.StartThread();
+    bool nested_ran = false;
+    ASSERT_EQ(engine.RunOnEngine([&] {
+      ran_on = std::this_thread::get_id();
+      // On the engine thread a task runs at once, not queued behind itself.
+      EXPECT_EQ(engine.RunOnEngine([&] { nested_ran = true; }),
+                TransportResult::kOk);
+    }),
+              TransportResult::kOk);
+    EXPECT_NE(ran_on, caller);
+    EXPECT_TRUE(nested_ran);
+
+    engine.Stop();
+    bool ran_after_stop = false;
+    EXPECT_EQ(engine.RunOnEngine([&] { ran_after_stop = true; }),
+              TransportResult::kEngineStopped);
+    EXPECT_FALSE(ran_after_stop);
   }));
 }
 

@@ -27,14 +27,14 @@ TransportResult Engine::SendMessage(uint32_t peer, wire::FrameType type,
                                     uint32_t aux,
                                     absl::Span<const uint8_t> payload,
                                     Completion* completion) {
-  if (stopped()) return TransportResult::kEngineStopped;
-  // sessions_by_node_ is not modified after Init, so any thread may read it.
-  if (!wire::IsSequenced(type) || !sessions_by_node_.contains(peer)) {
-    return TransportResult::kInvalid;
+  if (const TransportResult checked = CheckMessage(peer, type);
+      checked != TransportResult::kOk) {
+    return checked;
   }
   rte_mbuf* first = nullptr;
-  const TransportResult built = BuildMessage(peer, type, segment_id, offset,
-                                             aux, payload, completion, &first);
+  const TransportResult built =
+      BuildMessage(peer, type, segment_id, offset, aux, payload, completion,
+                   options_.block_when_full, &first);
   if (built != TransportResult::kOk) return built;
 
   const absl::Time deadline = absl::Now() + options_.blocking_timeout;
@@ -51,11 +51,40 @@ TransportResult Engine::SendMessage(uint32_t peer, wire::FrameType type,
   return TransportResult::kOk;
 }
 
+TransportResult Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
+                                       uint32_t segment_id, uint64_t offset,
+                                       uint32_t aux,
+                                       absl::Span<const uint8_t> payload,
+                                       Completion* completion) {
+  if (const TransportResult checked = CheckMessage(peer, type);
+      checked != TransportResult::kOk) {
+    return checked;
+  }
+  // The engine thread must not wait for frames: it is the one that frees
+  // them.
+  rte_mbuf* first = nullptr;
+  const TransportResult built = BuildMessage(
+      peer, type, segment_id, offset, aux, payload, completion, false, &first);
+  if (built == TransportResult::kOk) AddToBacklog(first);
+  return built;
+}
+
+TransportResult Engine::CheckMessage(uint32_t peer,
+                                     wire::FrameType type) const {
+  if (stopped()) return TransportResult::kEngineStopped;
+  // sessions_by_node_ is not modified after Init, so any thread may read it.
+  if (!wire::IsSequenced(type) || !sessions_by_node_.contains(peer)) {
+    return TransportResult::kInvalid;
+  }
+  return TransportResult::kOk;
+}
+
 TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
                                      uint32_t segment_id, uint64_t offset,
                                      uint32_t aux,
                                      absl::Span<const uint8_t> payload,
-                                     Completion* completion, rte_mbuf** first) {
+                                     Completion* completion, bool may_block,
+                                     rte_mbuf** first) {
   const size_t per_frame = max_frame_payload_;
   const size_t count =
       payload.empty() ? 1 : (payload.size() + per_frame - 1) / per_frame;
@@ -67,7 +96,7 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
   const absl::Time deadline = absl::Now() + options_.blocking_timeout;
   while (rte_pktmbuf_alloc_bulk(data_pool_, frames.data(),
                                 static_cast<unsigned>(count)) != 0) {
-    if (!options_.block_when_full || absl::Now() > deadline) {
+    if (!may_block || absl::Now() > deadline) {
       port_counters_.no_mbufs.AddFromAnyThread();
       return TransportResult::kNoResources;
     }
@@ -104,16 +133,18 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
   return TransportResult::kOk;
 }
 
+void Engine::AddToBacklog(rte_mbuf* first) {
+  PeerSession* session = FindSession(MetaOf(first).header.dst_node);
+  for (rte_mbuf* frame = first; frame != nullptr;
+       frame = MetaOf(frame).next_fragment) {
+    session->backlog.push_back(frame);
+  }
+}
+
 bool Engine::DrainRequests() {
   rte_mbuf* firsts[kBurst];
   const unsigned n = requests_->DequeueBurst(firsts, kBurst);
-  for (unsigned i = 0; i < n; ++i) {
-    PeerSession* session = FindSession(MetaOf(firsts[i]).header.dst_node);
-    for (rte_mbuf* frame = firsts[i]; frame != nullptr;
-         frame = MetaOf(frame).next_fragment) {
-      session->backlog.push_back(frame);
-    }
-  }
+  for (unsigned i = 0; i < n; ++i) AddToBacklog(firsts[i]);
   return n > 0;
 }
 

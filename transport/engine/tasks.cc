@@ -1,0 +1,46 @@
+// Control tasks: closures that application threads hand the engine thread
+// (through a ring of their own) and wait for, so that control calls are
+// serialized with the data path without a lock.
+#include "transport/engine/engine.h"
+
+namespace rsm::transport {
+
+TransportResult Engine::RunOnEngine(absl::FunctionRef<void()> task) {
+  if (stopped()) return TransportResult::kEngineStopped;
+  if (OnEngineThread()) {
+    task();
+    return TransportResult::kOk;
+  }
+  // On the caller's stack: Wait returns only once the engine is done with it.
+  Task queued{task, {}};
+  while (!tasks_->Enqueue(&queued)) {
+    if (stopped()) return TransportResult::kEngineStopped;
+    if (!TryDrive()) std::this_thread::yield();
+  }
+  // As in SendMessage: Stop may have drained the ring just before.
+  if (stopped()) TryDrive();
+  return *Wait(queued.done, absl::InfiniteFuture());
+}
+
+bool Engine::RunTasks() {
+  Task* tasks[kBurst];
+  const unsigned n = tasks_->DequeueBurst(tasks, kBurst);
+  for (unsigned i = 0; i < n; ++i) {
+    tasks[i]->run();
+    tasks[i]->done.Complete(static_cast<int32_t>(TransportResult::kOk));
+  }
+  return n > 0;
+}
+
+void Engine::FailTasks() {
+  Task* tasks[kBurst];
+  unsigned n;
+  while (tasks_ != nullptr && (n = tasks_->DequeueBurst(tasks, kBurst)) > 0) {
+    for (unsigned i = 0; i < n; ++i) {
+      tasks[i]->done.Complete(
+          static_cast<int32_t>(TransportResult::kEngineStopped));
+    }
+  }
+}
+
+}  // namespace rsm::transport
