@@ -5,7 +5,6 @@
 #include <rte_errno.h>
 #include <sched.h>
 
-#include <atomic>
 #include <string>
 #include <vector>
 
@@ -21,7 +20,6 @@ namespace {
 absl::Mutex eal_mutex;
 // The first attempt's outcome; heap-allocated so no destructor runs at exit.
 absl::Status* eal_result ABSL_GUARDED_BY(eal_mutex) = nullptr;
-std::atomic<bool> eal_up{false};
 
 absl::Status InitializeEal(const ClusterConfig& config) {
   std::vector<std::string> args = config.EalArgv();
@@ -56,11 +54,8 @@ absl::Status EnsureEalInitialized(const ClusterConfig& config) {
   absl::MutexLock lock(&eal_mutex);
   if (eal_result == nullptr) {
     eal_result = new absl::Status(InitializeEal(config));
-    if (eal_result->ok()) eal_up.store(true, std::memory_order_release);
   }
   return *eal_result;
 }
-
-bool EalIsInitialized() { return eal_up.load(std::memory_order_acquire); }
 
 }  // namespace rsm::transport

@@ -15,9 +15,6 @@ namespace rsm::transport {
 // application, so its CPU affinity is restored afterwards.
 absl::Status EnsureEalInitialized(const ClusterConfig& config);
 
-// True once EnsureEalInitialized has succeeded.
-bool EalIsInitialized();
-
 }  // namespace rsm::transport
 
 #endif  // RSM_TRANSPORT_EAL_H_

@@ -135,6 +135,9 @@ class Engine {
 
   // requests.cc: application-thread side and ring draining.
   TransportResult CheckMessage(uint32_t peer, wire::FrameType type) const;
+  // attempt() once; if it fails and `may_block`, drives the engine and
+  // retries until the blocking timeout. Whether it finally succeeded.
+  bool Retry(absl::FunctionRef<bool()> attempt, bool may_block);
   TransportResult BuildMessage(uint32_t peer, wire::FrameType type,
                                uint32_t segment_id, uint64_t offset,
                                uint32_t aux, absl::Span<const uint8_t> payload,

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_meta.h"
 #include "transport/engine/frame_ownership.h"
@@ -37,13 +38,10 @@ TransportResult Engine::SendMessage(uint32_t peer, wire::FrameType type,
                    options_.block_when_full, &first);
   if (built != TransportResult::kOk) return built;
 
-  const absl::Time deadline = absl::Now() + options_.blocking_timeout;
-  while (!requests_->Enqueue(first)) {
-    if (!options_.block_when_full || absl::Now() > deadline) {
-      FreeMessage(first);
-      return TransportResult::kNoResources;
-    }
-    TryDrive();
+  if (!Retry([&] { return requests_->Enqueue(first); },
+             options_.block_when_full)) {
+    FreeMessage(first);
+    return TransportResult::kNoResources;
   }
   // Stop may have drained the ring just before the enqueue; a stopped
   // engine's RunOnce fails whatever it finds, so nobody waits forever.
@@ -69,6 +67,19 @@ TransportResult Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
   return built;
 }
 
+bool Engine::Retry(absl::FunctionRef<bool()> attempt, bool may_block) {
+  if (attempt()) return true;
+  if (!may_block) return false;
+  // Blocking: drive the engine (acks free frames and ring slots) and try
+  // again, until the blocking timeout. The clock is read only on this path.
+  const absl::Time deadline = absl::Now() + options_.blocking_timeout;
+  while (!attempt()) {
+    if (absl::Now() > deadline) return false;
+    TryDrive();
+  }
+  return true;
+}
+
 TransportResult Engine::CheckMessage(uint32_t peer,
                                      wire::FrameType type) const {
   if (stopped()) return TransportResult::kEngineStopped;
@@ -92,15 +103,16 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
   // of them could wait on frames still queued behind them.
   if (count > options_.window_frames) return TransportResult::kInvalid;
 
-  std::vector<rte_mbuf*> frames(count);
-  const absl::Time deadline = absl::Now() + options_.blocking_timeout;
-  while (rte_pktmbuf_alloc_bulk(data_pool_, frames.data(),
-                                static_cast<unsigned>(count)) != 0) {
-    if (!may_block || absl::Now() > deadline) {
-      port_counters_.no_mbufs.AddFromAnyThread();
-      return TransportResult::kNoResources;
-    }
-    TryDrive();
+  // Most messages are a frame or a few: no heap allocation for those.
+  absl::InlinedVector<rte_mbuf*, 8> frames(count);
+  if (!Retry(
+          [&] {
+            return rte_pktmbuf_alloc_bulk(data_pool_, frames.data(),
+                                          static_cast<unsigned>(count)) == 0;
+          },
+          may_block)) {
+    port_counters_.no_mbufs.AddFromAnyThread();
+    return TransportResult::kNoResources;
   }
   for (rte_mbuf* frame : frames) AcquireFrame(frame);
 
