@@ -184,6 +184,7 @@ bool Engine::RunOnce() {
   }
   bool work = ReceiveBurst();
   work |= RunTasks();
+  work |= sink_->Poll();
   work |= DrainRequests();
   work |= FillWindows();
   work |= FireTimers();
@@ -313,6 +314,8 @@ void Engine::FailEverything() {
   for (const std::unique_ptr<PeerSession>& session : sessions_) {
     port_counters_.requests_failed.Add(
         session->Fail(TransportResult::kEngineStopped, 0));
+    sink_->OnPeerLost(session->address.node_id,
+                      TransportResult::kEngineStopped);
   }
   for (rte_mbuf* frame : tx_queue_) FreeFrame(frame);
   tx_queue_.clear();

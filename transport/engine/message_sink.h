@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "absl/types/span.h"
+#include "transport/engine/transport_result.h"
 #include "transport/wire/frame.h"
 
 namespace rsm::transport {
@@ -18,6 +19,18 @@ class MessageSink {
   // offset, aux); `payload` is the whole message, valid during the call.
   virtual void OnMessage(uint32_t peer, const wire::FrameHeader& first,
                          absl::Span<const uint8_t> payload) = 0;
+
+  // The session with `peer` ended: it was declared unreachable
+  // (kPeerUnreachable), came back as a new incarnation (kPeerRestarted), or
+  // this engine stopped (kEngineStopped, once per peer). Whatever the layer
+  // above was waiting for from that peer will not come. Engine thread; may
+  // be called more than once for one loss.
+  virtual void OnPeerLost(uint32_t /*peer*/, TransportResult /*why*/) {}
+
+  // Once per engine iteration, on the engine thread: work the sink deferred,
+  // such as replies that found no free frame when their request arrived.
+  // True if it did anything.
+  virtual bool Poll() { return false; }
 };
 
 }  // namespace rsm::transport

@@ -106,6 +106,7 @@ void Engine::DeclareUnreachable(PeerSession& session) {
   session.state = PeerSession::State::kUnreachable;
   session.counters.unreachable.Add();
   session.retransmit_timeout_tsc = session.base_timeout_tsc;
+  sink_->OnPeerLost(session.address.node_id, TransportResult::kPeerUnreachable);
 }
 
 }  // namespace rsm::transport

@@ -1,0 +1,118 @@
+#include "transport/segments/export_table.h"
+
+#include <utility>
+
+namespace rsm::transport {
+
+SegmentResult ExportTable::Publish(uint32_t* id, uint8_t* memory,
+                                   uint64_t length, ExportAccess access) {
+  if (*id == 0) {
+    // Solaris's counter: one id per publish, never reused, even if the
+    // segment it named is gone; a wrap to 0 means none is left.
+    while (next_automatic_id_ != 0 && segments_.contains(next_automatic_id_)) {
+      ++next_automatic_id_;
+    }
+    if (next_automatic_id_ == 0) return SegmentResult::kIdsExhausted;
+    *id = next_automatic_id_++;
+  } else if (segments_.contains(*id)) {
+    return SegmentResult::kIdInUse;
+  }
+  segments_.emplace(*id, Segment{memory, length, std::move(access), {}});
+  return SegmentResult::kOk;
+}
+
+std::vector<ImporterKey> ExportTable::Unpublish(uint32_t id) {
+  std::vector<ImporterKey> importers;
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return importers;
+  importers.reserve(it->second.importers.size());
+  for (const auto& [key, rights] : it->second.importers) {
+    importers.push_back(key);
+  }
+  segments_.erase(it);
+  return importers;
+}
+
+SegmentResult ExportTable::Republish(uint32_t id,
+                                     std::vector<AccessEntry> acl) {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return SegmentResult::kNotPublished;
+  it->second.access.acl = std::move(acl);
+  return SegmentResult::kOk;
+}
+
+SegmentResult ExportTable::Rebind(uint32_t id, uint8_t* memory) {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return SegmentResult::kNotPublished;
+  it->second.memory = memory;
+  return SegmentResult::kOk;
+}
+
+ExportTable::Connected ExportTable::Connect(uint32_t id,
+                                            const Importer& importer,
+                                            uint32_t token,
+                                            uint32_t requested) {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return {SegmentResult::kNotPublished, 0, 0};
+  Segment& segment = it->second;
+  const AccessResult decided =
+      DecideAccess(segment.access, importer, requested);
+  switch (decided.decision) {
+    case AccessDecision::kNotPublishedToNode:
+      return {SegmentResult::kNotPublishedToNode, 0, 0};
+    case AccessDecision::kPermissionDenied:
+      return {SegmentResult::kPermissionDenied, 0, 0};
+    case AccessDecision::kGranted:
+      break;
+  }
+  segment.importers[ImporterKey{importer.node, token}] =
+      requested & kPermReadWrite;
+  return {SegmentResult::kOk, decided.granted_mode, segment.length};
+}
+
+void ExportTable::Disconnect(uint32_t id, ImporterKey key) {
+  auto it = segments_.find(id);
+  if (it != segments_.end()) it->second.importers.erase(key);
+}
+
+void ExportTable::DisconnectNode(uint32_t node) {
+  for (auto& [id, segment] : segments_) {
+    absl::erase_if(segment.importers, [node](const auto& entry) {
+      return entry.first.node == node;
+    });
+  }
+}
+
+ExportTable::Access ExportTable::CheckAccess(uint32_t id, ImporterKey key,
+                                             bool write, uint64_t offset,
+                                             uint64_t length) const {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return {SegmentResult::kNotConnected, nullptr};
+  const Segment& segment = it->second;
+  auto connection = segment.importers.find(key);
+  if (connection == segment.importers.end()) {
+    return {SegmentResult::kNotConnected, nullptr};
+  }
+  if ((connection->second & (write ? kPermWrite : kPermRead)) == 0) {
+    return {SegmentResult::kPermissionDenied, nullptr};
+  }
+  // Written so that no sum can overflow: offset and length come off the
+  // wire.
+  if (offset > segment.length || length > segment.length - offset) {
+    return {SegmentResult::kOutOfBounds, nullptr};
+  }
+  return {SegmentResult::kOk, segment.memory + offset};
+}
+
+std::optional<ExportTable::View> ExportTable::Find(uint32_t id) const {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return std::nullopt;
+  return View{it->second.memory, it->second.length};
+}
+
+size_t ExportTable::importers(uint32_t id) const {
+  auto it = segments_.find(id);
+  return it == segments_.end() ? 0 : it->second.importers.size();
+}
+
+}  // namespace rsm::transport

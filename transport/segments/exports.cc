@@ -1,0 +1,53 @@
+// The exporter's calls, from application threads: each runs as a task on
+// the engine thread, where the table lives.
+#include "transport/segments/segment_service.h"
+
+namespace rsm::transport {
+
+SegmentResult SegmentService::Publish(uint32_t* id, uint8_t* memory,
+                                      uint64_t length, ExportAccess access) {
+  SegmentResult result = SegmentResult::kEngineStopped;
+  engine_->RunOnEngine(
+      [&] { result = table_.Publish(id, memory, length, std::move(access)); });
+  return result;
+}
+
+SegmentResult SegmentService::Unpublish(uint32_t id) {
+  SegmentResult result = SegmentResult::kEngineStopped;
+  engine_->RunOnEngine([&] {
+    if (!table_.Find(id).has_value()) {
+      result = SegmentResult::kNotPublished;
+      return;
+    }
+    for (const ImporterKey& key : table_.Unpublish(id)) SendRevoke(id, key);
+    result = SegmentResult::kOk;
+  });
+  return result;
+}
+
+SegmentResult SegmentService::Republish(uint32_t id,
+                                        std::vector<AccessEntry> acl) {
+  SegmentResult result = SegmentResult::kEngineStopped;
+  engine_->RunOnEngine([&] { result = table_.Republish(id, std::move(acl)); });
+  return result;
+}
+
+SegmentResult SegmentService::Rebind(uint32_t id, uint8_t* memory) {
+  SegmentResult result = SegmentResult::kEngineStopped;
+  engine_->RunOnEngine([&] { result = table_.Rebind(id, memory); });
+  return result;
+}
+
+std::optional<ExportTable::View> SegmentService::FindPublished(uint32_t id) {
+  std::optional<ExportTable::View> view;
+  engine_->RunOnEngine([&] { view = table_.Find(id); });
+  return view;
+}
+
+size_t SegmentService::ImportersOf(uint32_t id) {
+  size_t importers = 0;
+  engine_->RunOnEngine([&] { importers = table_.importers(id); });
+  return importers;
+}
+
+}  // namespace rsm::transport

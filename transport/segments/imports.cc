@@ -1,0 +1,191 @@
+// The importer's calls, from application threads. Requests that expect a
+// reply (CONNECT, GET) are registered and sent in one engine task, so the
+// reply cannot arrive before its waiter is known; PUTs go through the
+// engine's request ring like any message.
+#include <algorithm>
+
+#include "transport/segments/segment_service.h"
+
+namespace rsm::transport {
+namespace {
+
+// GETs outstanding per call: enough to keep a 64 KiB-chunked transfer
+// streaming, few enough that a call does not fill the frame pool alone.
+constexpr size_t kGetsInFlight = 8;
+// PUT messages a call has in flight before it waits for the oldest.
+constexpr size_t kPutsInFlight = 16;
+
+}  // namespace
+
+SegmentResult SegmentService::AwaitReply(Completion& done,
+                                         SegmentResult& result,
+                                         absl::FunctionRef<void()> cancel) {
+  if (engine_->Wait(done, absl::Now() + kReplyTimeout).has_value()) {
+    return result;
+  }
+  // Withdraw it on the engine thread; if the engine stopped meanwhile,
+  // nothing runs there any more and the record is ours again.
+  bool withdrawn = false;
+  engine_->RunOnEngine([&] {
+    cancel();
+    withdrawn = !done.IsDone();
+  });
+  return withdrawn || !done.IsDone() ? SegmentResult::kPeerUnreachable : result;
+}
+
+SegmentResult SegmentService::Connect(ImportConnection& connection,
+                                      const ConnectRequest& request) {
+  connection.state.store(ConnectionState::kConnecting,
+                         std::memory_order_relaxed);
+  const std::vector<uint8_t> payload = EncodeConnectRequest(request);
+  PendingConnect pending;
+  pending.connection = &connection;
+  TransportResult sent = TransportResult::kNoResources;
+  const absl::Time deadline = absl::Now() + kReplyTimeout;
+  while (true) {
+    const TransportResult ran = engine_->RunOnEngine([&] {
+      connection.token = NextToken();
+      sent = engine_->SendFromEngine(
+          connection.exporter_node, wire::FrameType::kConnect,
+          connection.segment_id, 0, connection.token, payload, nullptr);
+      if (sent == TransportResult::kOk) {
+        pending_connects_[connection.token] = &pending;
+      }
+    });
+    if (ran != TransportResult::kOk) return FromTransport(ran);
+    if (sent != TransportResult::kNoResources || absl::Now() > deadline) break;
+    engine_->TryDrive();
+  }
+  if (sent != TransportResult::kOk) return FromTransport(sent);
+  const SegmentResult result = AwaitReply(pending.done, pending.result, [&] {
+    pending_connects_.erase(connection.token);
+  });
+  if (result != SegmentResult::kOk) {
+    // A connect that failed must not look connected.
+    connection.state.store(ConnectionState::kRevoked,
+                           std::memory_order_release);
+  }
+  return result;
+}
+
+void SegmentService::Disconnect(ImportConnection& connection) {
+  engine_->RunOnEngine([&] {
+    if (connections_.erase(connection.token) > 0) {
+      Reply({connection.exporter_node,
+             wire::FrameType::kDisconnect,
+             connection.segment_id,
+             0,
+             connection.token,
+             {}});
+    }
+    connection.End(ConnectionState::kRevoked);
+  });
+}
+
+SegmentResult SegmentService::Put(ImportConnection& connection, uint64_t offset,
+                                  absl::Span<const uint8_t> data) {
+  Completion acked[kPutsInFlight];
+  size_t issued = 0;
+  size_t settled = 0;
+  SegmentResult result = SegmentResult::kOk;
+  auto settle_oldest = [&] {
+    Completion& completion = acked[settled++ % kPutsInFlight];
+    const TransportResult done =
+        *engine_->Wait(completion, absl::InfiniteFuture());
+    if (result == SegmentResult::kOk) result = FromTransport(done);
+    completion.Reset();
+  };
+  // A zero-length put still crosses the protocol, as on Solaris it still
+  // went through the barrier.
+  size_t at = 0;
+  do {
+    if (issued - settled == kPutsInFlight) settle_oldest();
+    if (result != SegmentResult::kOk) break;
+    const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
+    Completion& completion = acked[issued++ % kPutsInFlight];
+    const TransportResult sent = engine_->SendMessage(
+        connection.exporter_node, wire::FrameType::kPut, connection.segment_id,
+        offset + at, connection.token, data.subspan(at, chunk), &completion);
+    // Not queued: the engine will not complete it, so we do.
+    if (sent != TransportResult::kOk) {
+      completion.Complete(static_cast<int32_t>(sent));
+    }
+    at += chunk;
+  } while (at < data.size());
+  while (settled < issued) settle_oldest();
+  return result;
+}
+
+void SegmentService::IssueGets(uint32_t segment_id, uint32_t token,
+                               uint64_t offset,
+                               absl::Span<PendingGet> pending) {
+  uint64_t at = offset;
+  for (PendingGet& get : pending) {
+    const uint64_t get_offset = at;
+    at += get.length;
+    if (!get.unsent) continue;
+    get.unsent = false;
+    const uint32_t tag = NextToken();
+    const TransportResult sent = engine_->SendFromEngine(
+        get.peer, wire::FrameType::kGet, segment_id, get_offset, token,
+        EncodeGetRequest({get.length, tag}), nullptr);
+    if (sent != TransportResult::kOk) {
+      get.result = FromTransport(sent);
+      get.done.Complete(0);
+      continue;
+    }
+    pending_gets_[tag] = &get;
+  }
+}
+
+SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
+                                  absl::Span<uint8_t> into) {
+  size_t at = 0;
+  do {
+    const uint64_t batch_offset = offset + at;
+    PendingGet batch[kGetsInFlight];
+    size_t n = 0;
+    for (; n < kGetsInFlight && (n == 0 || at < into.size()); ++n) {
+      const size_t chunk = std::min<size_t>(kMaxChunk, into.size() - at);
+      batch[n].peer = connection.exporter_node;
+      batch[n].into = into.data() + at;
+      batch[n].length = static_cast<uint32_t>(chunk);
+      at += chunk;
+    }
+    SegmentResult result = SegmentResult::kOk;
+    // Requests that found no free frame are issued again once the engine
+    // has freed some, until the blocking bound.
+    const absl::Time deadline = absl::Now() + kReplyTimeout;
+    for (bool retry = true; retry;) {
+      const TransportResult ran = engine_->RunOnEngine([&] {
+        for (size_t i = 0; i < n; ++i) {
+          if (batch[i].result != SegmentResult::kNoResources) continue;
+          batch[i].result = SegmentResult::kOk;
+          batch[i].unsent = true;
+          batch[i].done.Reset();
+        }
+        IssueGets(connection.segment_id, connection.token, batch_offset,
+                  absl::MakeSpan(batch, n));
+      });
+      if (ran != TransportResult::kOk) return FromTransport(ran);
+      retry = false;
+      result = SegmentResult::kOk;
+      for (size_t i = 0; i < n; ++i) {
+        PendingGet& get = batch[i];
+        const SegmentResult got = AwaitReply(get.done, get.result, [&] {
+          absl::erase_if(pending_gets_, [&](const auto& entry) {
+            return entry.second == &get;
+          });
+        });
+        retry |= got == SegmentResult::kNoResources;
+        if (result == SegmentResult::kOk) result = got;
+      }
+      if (retry && absl::Now() > deadline) break;
+      if (retry) engine_->TryDrive();
+    }
+    if (result != SegmentResult::kOk) return result;
+  } while (at < into.size());
+  return SegmentResult::kOk;
+}
+
+}  // namespace rsm::transport

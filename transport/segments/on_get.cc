@@ -1,0 +1,78 @@
+// GET at the exporter (read the segment, reply with the bytes) and
+// GET_REPLY at the importer (copy them where the caller waits).
+#include <cstring>
+
+#include "transport/segments/segment_service.h"
+
+namespace rsm::transport {
+
+void SegmentService::OnGet(uint32_t peer, const wire::FrameHeader& header,
+                           absl::Span<const uint8_t> payload) {
+  const std::optional<GetRequest> request = DecodeGetRequest(payload);
+  if (!request.has_value()) {
+    // No tag to answer with; the importer's wait is bounded.
+    counters_.malformed.Add();
+    return;
+  }
+  Deferred get{peer,
+               wire::FrameType::kGetReply,
+               header.segment_id,
+               header.offset,
+               request->tag,
+               {}};
+  get.token = header.aux;
+  get.get_length = request->length;
+  Reply(std::move(get));
+}
+
+bool SegmentService::SendGetReply(const Deferred& get) {
+  SegmentResult result = SegmentResult::kMalformed;
+  absl::Span<const uint8_t> data;
+  if (get.get_length <= kMaxChunk) {
+    const ExportTable::Access access =
+        table_.CheckAccess(get.segment_id, ImporterKey{get.peer, get.token},
+                           /*write=*/false, get.offset, get.get_length);
+    result = access.result;
+    if (result == SegmentResult::kOk) data = {access.where, get.get_length};
+  }
+  // GET_REPLY: the header's offset carries the result, aux the tag.
+  const TransportResult sent = engine_->SendFromEngine(
+      get.peer, wire::FrameType::kGetReply, get.segment_id,
+      static_cast<uint64_t>(result), get.aux, data, nullptr);
+  if (sent == TransportResult::kNoResources) return false;
+  if (result == SegmentResult::kOk) {
+    counters_.gets_served.Add();
+  } else {
+    counters_.accesses_refused.Add();
+    if (result == SegmentResult::kNotConnected) {
+      SendRevoke(get.segment_id, ImporterKey{get.peer, get.token});
+    }
+  }
+  return true;
+}
+
+void SegmentService::OnGetReply(uint32_t peer, const wire::FrameHeader& header,
+                                absl::Span<const uint8_t> payload) {
+  auto it = pending_gets_.find(header.aux);
+  if (it == pending_gets_.end() || it->second->peer != peer) {
+    counters_.unmatched.Add();
+    return;
+  }
+  PendingGet& pending = *it->second;
+  pending_gets_.erase(it);
+  if (header.offset == static_cast<uint64_t>(SegmentResult::kOk) &&
+      payload.size() == pending.length) {
+    if (!payload.empty())
+      std::memcpy(pending.into, payload.data(), payload.size());
+    pending.result = SegmentResult::kOk;
+  } else if (header.offset != 0 && header.offset <= UINT32_MAX &&
+             IsWireResult(static_cast<uint32_t>(header.offset))) {
+    pending.result = static_cast<SegmentResult>(header.offset);
+  } else {
+    counters_.malformed.Add();
+    pending.result = SegmentResult::kMalformed;
+  }
+  pending.done.Complete(0);
+}
+
+}  // namespace rsm::transport
