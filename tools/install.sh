@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds librsm and installs it under PREFIX:
-#   PREFIX/include/rsmapi.h
+#   PREFIX/include/rsmapi.h, rsm_dpdk.h (extensions)
 #   PREFIX/lib/librsm.so.2, librsm.so -> librsm.so.2, librsm.a
 #   PREFIX/lib/pkgconfig/rsm.pc
 # then `cc prog.c $(pkg-config --cflags --libs rsm)` (with PKG_CONFIG_PATH
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 bazel build -c opt //rsm:dist
 mkdir -p "$prefix"
 tar -xf bazel-bin/rsm/rsm-dist.tar -C "$prefix" --no-same-owner
-echo "installed rsmapi.h, librsm.so.2, librsm.a and rsm.pc under $prefix"
+echo "installed rsmapi.h, rsm_dpdk.h, librsm.so.2, librsm.a and rsm.pc under $prefix"
 if [[ ":${PKG_CONFIG_PATH:-}:" != *":$prefix/lib/pkgconfig:"* ]]; then
   echo "for pkg-config: export PKG_CONFIG_PATH=$prefix/lib/pkgconfig\${PKG_CONFIG_PATH:+:\$PKG_CONFIG_PATH}"
 fi

@@ -1,18 +1,31 @@
 #include "rsm/core/controller.h"
 
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rsm/core/controller_attributes.h"
+#include "rsm/core/engine_backend.h"
 #include "rsm/core/rsm_status.h"
 #include "rsm/core/runtime.h"
+#include "rsm/loopback/loopback_backend.h"
+#include "transport/engine/engine_config.h"
+#include "transport/log.h"
 
 namespace rsm::core {
 namespace {
 
 constexpr absl::string_view kLoopback = "loopback";
+
+// Engine threads must not run on while exit() tears the process down.
+void StopEngines() { ControllerRegistry::Instance().StopEngines(); }
+
+void StopEnginesAtExit() {
+  static const bool registered = std::atexit(StopEngines) == 0;
+  (void)registered;
+}
 
 }  // namespace
 
@@ -57,9 +70,9 @@ absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
   absl::StatusOr<const transport::ClusterConfig*> config = ProcessConfig();
   if (!config.ok()) return config.status();
   if (name == kLoopback) {
-    return std::make_unique<Controller>(std::string(name),
-                                        Controller::Kind::kLoopback,
-                                        LoopbackAttributes(), 0);
+    return std::make_unique<Controller>(
+        std::string(name), Controller::Kind::kLoopback, LoopbackAttributes(), 0,
+        std::make_unique<loopback::LoopbackBackend>((*config)->node_id));
   }
   const transport::ControllerConfig* controller_config =
       (*config)->FindController(name);
@@ -69,12 +82,34 @@ absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
                                  (*config)->source));
   }
   if (absl::Status eal = BringUpEal(**config); !eal.ok()) return eal;
-  absl::StatusOr<rsm_addr_t> hwaddr =
-      LocalHardwareAddress(**config, *controller_config);
-  if (!hwaddr.ok()) return hwaddr.status();
-  return std::make_unique<Controller>(std::string(name),
-                                      Controller::Kind::kDpdk,
-                                      DpdkControllerAttributes(), *hwaddr);
+  absl::StatusOr<transport::PortInfo> port =
+      LocalPort(**config, *controller_config);
+  if (!port.ok()) return port.status();
+  absl::StatusOr<std::unique_ptr<EngineBackend>> backend =
+      EngineBackend::Create(
+          transport::EngineOptionsFor(**config, *controller_config, *port));
+  if (!backend.ok()) {
+    transport::LogError(backend.status().message());
+    return RsmError(RSMERR_CTLR_NOT_PRESENT, backend.status().message());
+  }
+  StopEnginesAtExit();
+  return std::make_unique<Controller>(
+      std::string(name), Controller::Kind::kDpdk, DpdkControllerAttributes(),
+      transport::MacToHardwareAddress(port->mac), *std::move(backend));
+}
+
+Controller* ControllerRegistry::Adopt(std::unique_ptr<Controller> controller) {
+  absl::MutexLock lock(&mutex_);
+  controller->references_ = 1;
+  controllers_.push_back(std::move(controller));
+  return controllers_.back().get();
+}
+
+void ControllerRegistry::StopEngines() {
+  absl::MutexLock lock(&mutex_);
+  for (const std::unique_ptr<Controller>& controller : controllers_) {
+    controller->backend().Shutdown();
+  }
 }
 
 Controller* ControllerRegistry::FindLocked(const void* handle) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "rsm/core/segment_backend.h"
 #include "rsm/rsmapi.h"
 #include "transport/config.h"
 
@@ -21,17 +22,22 @@ class Controller {
   enum class Kind { kLoopback, kDpdk };
 
   Controller(std::string name, Kind kind, rsmapi_controller_attr_t attributes,
-             rsm_addr_t hwaddr)
+             rsm_addr_t hwaddr, std::unique_ptr<SegmentBackend> backend)
       : name_(std::move(name)),
         kind_(kind),
         attributes_(attributes),
-        hwaddr_(hwaddr) {}
+        hwaddr_(hwaddr),
+        backend_(std::move(backend)) {}
 
   const std::string& name() const { return name_; }
   Kind kind() const { return kind_; }
   const rsmapi_controller_attr_t& attributes() const { return attributes_; }
   // The local port's MAC as an rsm_addr_t; 0 for loopback.
   rsm_addr_t hwaddr() const { return hwaddr_; }
+  // Where its segments live: local copies or the engine.
+  SegmentBackend& backend() const { return *backend_; }
+  // This node's id on the controller.
+  uint32_t local_node() const { return backend_->local_node(); }
 
  private:
   friend class ControllerRegistry;
@@ -40,6 +46,7 @@ class Controller {
   const Kind kind_;
   const rsmapi_controller_attr_t attributes_;
   const rsm_addr_t hwaddr_;
+  const std::unique_ptr<SegmentBackend> backend_;
   int references_ = 0;  // guarded by the registry's mutex
 };
 
@@ -63,6 +70,15 @@ class ControllerRegistry {
   // RSMERR_BAD_CTLR_HNDL for something that never was a controller,
   // RSMERR_CTLR_NOT_PRESENT for one that has been released.
   absl::StatusOr<Controller*> Find(const void* handle);
+
+  // For tests that run several nodes in one process: registers a controller
+  // built by hand (e.g. on a test fabric's port) holding one reference, and
+  // returns its handle.
+  Controller* Adopt(std::unique_ptr<Controller> controller);
+
+  // Stops every controller's engine (at exit: their threads must not run on
+  // while the process is torn down). Handles stay valid; their calls fail.
+  void StopEngines();
 
  private:
   ControllerRegistry() = default;

@@ -41,15 +41,13 @@ absl::Status BringUpEal(const transport::ClusterConfig& config) {
   return eal.ok() ? eal : ControllerNotPresent(eal);
 }
 
-absl::StatusOr<rsm_addr_t> LocalHardwareAddress(
+absl::StatusOr<transport::PortInfo> LocalPort(
     const transport::ClusterConfig& config,
     const transport::ControllerConfig& controller) {
   absl::StatusOr<transport::PortInfo> port =
       transport::FindPort(config, controller);
-  if (!port.ok()) {
-    return RsmError(RSMERR_CTLR_NOT_PRESENT, port.status().message());
-  }
-  return transport::MacToHardwareAddress(port->mac);
+  if (!port.ok()) return ControllerNotPresent(port.status());
+  return port;
 }
 
 }  // namespace rsm::core

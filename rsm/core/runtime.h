@@ -4,6 +4,7 @@
 #include "absl/status/statusor.h"
 #include "rsm/rsmapi.h"
 #include "transport/config.h"
+#include "transport/port.h"
 
 namespace rsm::core {
 
@@ -19,9 +20,9 @@ absl::StatusOr<const transport::ClusterConfig*> ProcessConfig();
 // Failures are logged and returned as RSMERR_CTLR_NOT_PRESENT.
 absl::Status BringUpEal(const transport::ClusterConfig& config);
 
-// This node's hardware address on a DPDK controller (EAL must be up): see
+// This node's port on a DPDK controller (EAL must be up): see
 // transport::FindPort. RSMERR_CTLR_NOT_PRESENT if the port is missing.
-absl::StatusOr<rsm_addr_t> LocalHardwareAddress(
+absl::StatusOr<transport::PortInfo> LocalPort(
     const transport::ClusterConfig& config,
     const transport::ControllerConfig& controller);
 

@@ -46,10 +46,10 @@ absl::StatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
   if (absl::Status eal = BringUpEal(cluster); !eal.ok()) return eal;
 
   for (const transport::ControllerConfig& controller : cluster.controllers) {
-    absl::StatusOr<rsm_addr_t> hwaddr =
-        LocalHardwareAddress(cluster, controller);
-    if (!hwaddr.ok()) return hwaddr.status();
-    LocalControllerInfo local{controller.name, *hwaddr, {}};
+    absl::StatusOr<transport::PortInfo> port = LocalPort(cluster, controller);
+    if (!port.ok()) return port.status();
+    LocalControllerInfo local{
+        controller.name, transport::MacToHardwareAddress(port->mac), {}};
     for (const transport::NodeConfig& node : cluster.nodes) {
       if (node.id == cluster.node_id) continue;
       for (const auto& [name, mac] : node.controller_macs) {

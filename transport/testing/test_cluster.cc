@@ -53,9 +53,11 @@ void RecordingSink::OnMessage(uint32_t peer,
 
 absl::StatusOr<std::unique_ptr<TestCluster>> TestCluster::Create(
     const char* name, int nodes,
-    const std::function<void(transport::EngineOptions&)>& adjust) {
+    const std::function<void(transport::EngineOptions&)>& adjust,
+    const SinkFactory& sink_for) {
   std::unique_ptr<TestCluster> cluster(new TestCluster());
   cluster->adjust_ = adjust;
+  cluster->sink_for_ = sink_for;
   std::vector<transport::MacAddress> macs;
   for (int node = 1; node <= nodes; ++node) macs.push_back(MacOf(node));
   absl::StatusOr<std::unique_ptr<RingFabric>> fabric =
@@ -82,8 +84,10 @@ absl::Status TestCluster::StartEngine(int node) {
     options.peers.push_back({static_cast<uint32_t>(peer), MacOf(peer)});
   }
   if (adjust_) adjust_(options);
+  transport::MessageSink* sink = sink_for_ ? sink_for_(node) : nullptr;
+  if (sink == nullptr) sink = sinks_[node - 1].get();
   absl::StatusOr<std::unique_ptr<transport::Engine>> engine =
-      transport::Engine::Create(options, sinks_[node - 1].get());
+      transport::Engine::Create(options, sink);
   if (!engine.ok()) return engine.status();
   engines_[node - 1] = *std::move(engine);
   return absl::OkStatus();

@@ -36,15 +36,25 @@ class RecordingSink : public transport::MessageSink {
   std::vector<Message> messages;
 };
 
+// Gives node `node` (1..N) the sink its engine delivers to, instead of the
+// cluster's RecordingSink; called again when the node restarts. The sink
+// belongs to the test and must outlive the cluster. nullptr: the node keeps
+// its RecordingSink.
+using SinkFactory = std::function<transport::MessageSink*(int node)>;
+
 // N nodes (ids 1..N) in one process, each an Engine on its own port of a
-// RingFabric, all driven by the calling thread.
+// RingFabric, all driven by the calling thread (or, with two nodes, whose
+// ports are cross-connected, each by a thread of its own: StartThread).
 class TestCluster {
  public:
   static absl::StatusOr<std::unique_ptr<TestCluster>> Create(
       const char* name, int nodes,
-      const std::function<void(transport::EngineOptions&)>& adjust = {});
+      const std::function<void(transport::EngineOptions&)>& adjust = {},
+      const SinkFactory& sink_for = {});
 
   transport::Engine& engine(int node) { return *engines_[node - 1]; }
+  // The node's RecordingSink; it receives nothing when a SinkFactory gave
+  // the node another sink.
   RecordingSink& sink(int node) { return *sinks_[node - 1]; }
   RingFabric& fabric() { return *fabric_; }
   int size() const { return static_cast<int>(engines_.size()); }
@@ -66,6 +76,7 @@ class TestCluster {
   absl::Status StartEngine(int node);
 
   std::function<void(transport::EngineOptions&)> adjust_;
+  SinkFactory sink_for_;
   std::unique_ptr<RingFabric> fabric_;
   std::vector<std::unique_ptr<RecordingSink>> sinks_;
   std::vector<std::unique_ptr<transport::Engine>> engines_;
