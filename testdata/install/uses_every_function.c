@@ -5,9 +5,11 @@
 /* mkstemp, setenv and unlink are POSIX, hidden by -std=c99 without this. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <rsm_dpdk.h>
 #include <rsmapi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define CHECK(expr, want)                                                     \
@@ -38,6 +40,109 @@ static int use_segmentid_file(char *path, size_t size) {
   if (file == NULL) return 1;
   if (fputs(text, file) == EOF || fclose(file) != 0) return 1;
   return setenv("RSM_SEGMENTID_FILE", path, 1);
+}
+
+/* Every segment function once, on `name` (loopback or dpdk0): this node
+ * exports a segment and imports it again. */
+static int segment_round(const char *name, int can_map) {
+  rsmapi_controller_handle_t ctlr;
+  rsm_memseg_export_handle_t exp;
+  rsm_memseg_import_handle_t imp;
+  rsm_localmemory_handle_t local;
+  rsm_memseg_id_t id = 0;
+  rsm_topology_t *topology;
+  rsm_node_id_t node;
+  rsm_iovec_t iov[2];
+  rsm_scat_gath_t sg;
+  rsm_dpdk_counters_t counters;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  char *memory, *other, *buffer;
+  void *mapped = NULL;
+  uint8_t u8 = 8, g8 = 0;
+  uint16_t u16 = 16, g16 = 0;
+  uint32_t u32 = 32, g32 = 0;
+  uint64_t u64 = 64, g64 = 0;
+  char text[6] = "hello", back[6];
+
+  CHECK(posix_memalign((void **)&memory, page, page), 0);
+  CHECK(posix_memalign((void **)&other, page, page), 0);
+  CHECK(posix_memalign((void **)&buffer, page, page), 0);
+  memset(memory, 0, page);
+  CHECK(rsm_get_interconnect_topology(&topology), RSM_SUCCESS);
+  node = topology->topology_hdr.local_nodeid;
+  rsm_free_interconnect_topology(topology);
+
+  CHECK(rsm_get_controller((char *)name, &ctlr), RSM_SUCCESS);
+  CHECK(rsm_memseg_export_create(ctlr, &exp, memory, page, RSM_ALLOW_REBIND),
+        RSM_SUCCESS);
+  CHECK(rsm_memseg_export_publish(exp, &id, NULL, 0), RSM_SUCCESS);
+  CHECK(rsm_memseg_export_republish(exp, NULL, 0), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_connect(ctlr, node, id, RSM_PERM_RDWR, &imp),
+        RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put(imp, 0, text, sizeof text), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_get(imp, 0, back, sizeof back), RSM_SUCCESS);
+  CHECK(memcmp(back, text, sizeof text), 0);
+  CHECK(rsm_memseg_import_put8(imp, 8, &u8, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put16(imp, 16, &u16, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put32(imp, 32, &u32, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put64(imp, 64, &u64, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_get8(imp, 8, &g8, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_get16(imp, 16, &g16, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_get32(imp, 32, &g32, 1), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_get64(imp, 64, &g64, 1), RSM_SUCCESS);
+  CHECK(g8 == 8 && g16 == 16 && g32 == 32 && g64 == 64, 1);
+
+  CHECK(rsm_create_localmemory_handle(ctlr, &local, buffer, page), RSM_SUCCESS);
+  memcpy(buffer, "vector", 7);
+  iov[0].io_type = RSM_HANDLE_TYPE;
+  iov[0].local.handle = local;
+  iov[0].local_offset = 0;
+  iov[0].remote_offset = 128;
+  iov[0].transfer_length = 7;
+  iov[1].io_type = RSM_VA_TYPE;
+  iov[1].local.vaddr = text;
+  iov[1].local_offset = 0;
+  iov[1].remote_offset = 256;
+  iov[1].transfer_length = sizeof text;
+  memset(&sg, 0, sizeof sg);
+  sg.local_nodeid = node;
+  sg.io_request_count = 2;
+  sg.remote_handle = imp;
+  sg.iovec = iov;
+  CHECK(rsm_memseg_import_putv(&sg), RSM_SUCCESS);
+  CHECK((int)sg.io_residual_count, 0);
+  CHECK(memcmp(memory + 128, "vector", 7), 0);
+  memset(buffer, 0, 7);
+  CHECK(rsm_memseg_import_getv(&sg), RSM_SUCCESS);
+  CHECK(memcmp(buffer, "vector", 7), 0);
+  CHECK(rsm_free_localmemory_handle(ctlr, local), RSM_SUCCESS);
+
+  CHECK(
+      rsm_memseg_import_map(imp, &mapped, RSM_MAP_NONE, RSM_PERM_RDWR, 0, page),
+      can_map ? RSM_SUCCESS : RSMERR_MAP_FAILED);
+  if (can_map) {
+    CHECK(mapped == (void *)memory, 1);
+    CHECK(rsm_memseg_import_unmap(imp), RSM_SUCCESS);
+  }
+  CHECK(rsm_memseg_import_unmap(imp), RSMERR_SEG_NOT_MAPPED);
+
+  /* Rebind is transparent to the importer. */
+  CHECK(rsm_memseg_export_rebind(exp, other, 0, page), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put(imp, 0, text, sizeof text), RSM_SUCCESS);
+  CHECK(memcmp(other, text, sizeof text), 0);
+
+  CHECK(rsm_dpdk_get_counters(ctlr, &counters), RSM_SUCCESS);
+  CHECK(counters.puts_applied > 0, strcmp(name, "loopback") != 0);
+
+  CHECK(rsm_memseg_export_unpublish(exp), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put(imp, 0, text, sizeof text), RSMERR_CONN_ABORTED);
+  CHECK(rsm_memseg_import_disconnect(imp), RSM_SUCCESS);
+  CHECK(rsm_memseg_export_destroy(exp), RSM_SUCCESS);
+  CHECK(rsm_release_controller(ctlr), RSM_SUCCESS);
+  free(memory);
+  free(other);
+  free(buffer);
+  return 0;
 }
 
 int main(void) {
@@ -72,6 +177,9 @@ int main(void) {
         RSMERR_BAD_APPID);
   CHECK(rsm_get_segmentid_range(NULL, &base_id, &id_count), RSMERR_BAD_ADDR);
   unlink(segmentid_file);
+
+  CHECK(segment_round("loopback", 1), 0);
+  CHECK(segment_round("dpdk0", 1), 0);
   printf("uses_every_function: ok\n");
   return 0;
 }

@@ -92,6 +92,14 @@ void Engine::Dispatch(rte_mbuf* frame) {
   // A valid ack lies between what the peer last acked and what we sent, so
   // it is read relative to the former (0, "none yet", stays 0: old news).
   const uint64_t ack = SequenceFromWire(header.ack, session->acked);
+  if (wire::IsSequenced(header.type)) {
+    // The message before the ack it carries: when a reply (a REVOKE, say)
+    // and the ack of the request it answers arrive together, the sink has
+    // seen the reply by the time the request's completion fires.
+    OnSequenced(*session, frame, decoded);
+    OnAck(*session, ack);
+    return;
+  }
   OnAck(*session, ack);
   if (header.type == wire::FrameType::kAck) {
     session->peer_sack_base = ack;
@@ -106,11 +114,7 @@ void Engine::Dispatch(rte_mbuf* frame) {
       }
     }
   }
-  if (!wire::IsSequenced(header.type)) {  // ACK, HEARTBEAT
-    FreeFrame(frame);
-    return;
-  }
-  OnSequenced(*session, frame, decoded);
+  FreeFrame(frame);  // ACK, HEARTBEAT
 }
 
 }  // namespace rsm::transport
