@@ -1,0 +1,85 @@
+#include "transport/segments/event_counter.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace rsm::transport {
+
+absl::StatusOr<std::unique_ptr<EventCounter>> EventCounter::Create() {
+  int fds[2];
+  if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("pipe2: ", std::strerror(errno)));
+  }
+  // The default pipe holds 64 KiB already; ask for it explicitly so the
+  // capacity does not depend on the kernel's default.
+  fcntl(fds[1], F_SETPIPE_SZ, kCapacity);
+  return std::unique_ptr<EventCounter>(new EventCounter(fds[0], fds[1]));
+}
+
+EventCounter::~EventCounter() {
+  close(read_fd_);
+  close(write_fd_);
+}
+
+int EventCounter::pending() const {
+  int bytes = 0;
+  return ioctl(read_fd_, FIONREAD, &bytes) == 0 ? bytes : 0;
+}
+
+bool EventCounter::Post(bool accumulate) {
+  absl::MutexLock lock(&post_mutex_);
+  if (!accumulate && pending() > 0) return false;
+  const char event = 1;
+  // Non-blocking: a full pipe (kCapacity events pending) drops the event
+  // rather than stall the poster, which may be an engine thread.
+  return write(write_fd_, &event, 1) == 1;
+}
+
+bool EventCounter::TryConsume() {
+  char event;
+  return read(read_fd_, &event, 1) == 1;
+}
+
+EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout) {
+  // A post usually lands within a few microseconds of a busy peer's; a
+  // short spin catches it without a sleep and a wake.
+  constexpr int kSpins = 64;
+  // poll(2) takes an int of milliseconds; long timeouts sleep in steps.
+  constexpr int64_t kLongestSleepMs = 3600 * 1000;
+  for (int i = 0; i < kSpins; ++i) {
+    if (TryConsume()) return WaitResult::kConsumed;
+  }
+  const absl::Time deadline = timeout == absl::InfiniteDuration()
+                                  ? absl::InfiniteFuture()
+                                  : absl::Now() + timeout;
+  while (true) {
+    if (TryConsume()) return WaitResult::kConsumed;
+    int wait_ms = -1;
+    if (deadline != absl::InfiniteFuture()) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) return WaitResult::kTimedOut;
+      // Rounded up, so a sub-millisecond remainder still sleeps.
+      wait_ms = static_cast<int>(std::min<int64_t>(
+          absl::ToInt64Milliseconds(left + absl::Milliseconds(1) -
+                                    absl::Nanoseconds(1)),
+          kLongestSleepMs));
+    }
+    pollfd readable{read_fd_, POLLIN, 0};
+    // Another waiter may take the event between poll and read; the loop
+    // then sleeps again until the deadline.
+    if (poll(&readable, 1, wait_ms) < 0 && errno == EINTR) {
+      return WaitResult::kInterrupted;
+    }
+  }
+}
+
+}  // namespace rsm::transport
