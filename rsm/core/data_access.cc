@@ -7,6 +7,7 @@
 #include "rsm/core/local_memory.h"
 #include "rsm/core/result_codes.h"
 #include "rsm/core/rsm_status.h"
+#include "rsm/core/signals.h"
 
 namespace rsm::core {
 namespace {
@@ -22,6 +23,18 @@ absl::Status Move(ImportSegment& segment, Direction direction, uint64_t offset,
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
   SegmentBackend& backend = segment.controller->backend();
+  if (direction == Direction::kPut &&
+      segment.mode.load(std::memory_order_acquire) ==
+          RSM_BARRIER_MODE_EXPLICIT) {
+    // Streams: the bytes are copied into frames and the call returns; the
+    // barrier's close reports whether they were applied. A put that could
+    // not even be sent is counted for it, silently as in Solaris.
+    if (backend.PutWithoutWaiting(segment.connection, offset, {data, length}) !=
+        SegmentResult::kOk) {
+      segment.unsent_puts.fetch_add(1, std::memory_order_acq_rel);
+    }
+    return absl::OkStatus();
+  }
   const SegmentResult result =
       direction == Direction::kPut
           ? backend.Put(segment.connection, offset, {data, length})
@@ -128,6 +141,9 @@ absl::Status AccessVector(rsm_scat_gath_t* sg, Direction direction) {
       return moved;
     }
     --sg->io_residual_count;
+  }
+  if (sg->flags & RSM_IMPLICIT_SIGPOST) {
+    return SignalPost(sg->remote_handle, sg->flags & RSM_SIGPOST_NO_ACCUMULATE);
   }
   return absl::OkStatus();
 }

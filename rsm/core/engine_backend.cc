@@ -40,8 +40,29 @@ EngineBackend::~EngineBackend() {
 
 SegmentBackend::SegmentResult EngineBackend::Publish(
     uint32_t* id, uint8_t* memory, uint64_t length,
-    transport::ExportAccess access) {
-  return service_.Publish(id, memory, length, std::move(access));
+    transport::ExportAccess access, transport::EventCounter* events) {
+  return service_.Publish(id, memory, length, std::move(access), events);
+}
+
+SegmentBackend::SegmentResult EngineBackend::PostToImporters(uint32_t id,
+                                                             bool accumulate) {
+  return service_.PostToImporters(id, accumulate);
+}
+
+SegmentBackend::SegmentResult EngineBackend::PutWithoutWaiting(
+    transport::ImportConnection& connection, uint64_t offset,
+    absl::Span<const uint8_t> data) {
+  return service_.PutWithoutWaiting(connection, offset, data);
+}
+
+SegmentBackend::SegmentResult EngineBackend::Barrier(
+    transport::ImportConnection& connection) {
+  return service_.Barrier(connection);
+}
+
+SegmentBackend::SegmentResult EngineBackend::PostToExporter(
+    transport::ImportConnection& connection, bool accumulate) {
+  return service_.PostToExporter(connection, accumulate);
 }
 
 SegmentBackend::SegmentResult EngineBackend::Unpublish(uint32_t id) {

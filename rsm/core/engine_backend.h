@@ -28,7 +28,8 @@ class EngineBackend : public SegmentBackend {
   void Shutdown() override { engine_->Stop(); }
   rsm_dpdk_counters_t Counters() const override;
   SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        transport::ExportAccess access) override;
+                        transport::ExportAccess access,
+                        transport::EventCounter* events) override;
   SegmentResult Unpublish(uint32_t id) override;
   SegmentResult Republish(uint32_t id,
                           std::vector<transport::AccessEntry> acl) override;
@@ -40,6 +41,13 @@ class EngineBackend : public SegmentBackend {
                     absl::Span<const uint8_t> data) override;
   SegmentResult Get(transport::ImportConnection& connection, uint64_t offset,
                     absl::Span<uint8_t> into) override;
+  SegmentResult PostToImporters(uint32_t id, bool accumulate) override;
+  SegmentResult PutWithoutWaiting(transport::ImportConnection& connection,
+                                  uint64_t offset,
+                                  absl::Span<const uint8_t> data) override;
+  SegmentResult Barrier(transport::ImportConnection& connection) override;
+  SegmentResult PostToExporter(transport::ImportConnection& connection,
+                               bool accumulate) override;
   std::optional<transport::ExportTable::View> LocalMemory(
       const transport::ImportConnection& connection) override;
 

@@ -138,7 +138,13 @@ absl::Status ExportCreate(rsmapi_controller_handle_t controller_handle,
   if (madvise(vaddr, size, MADV_NORMAL) != 0) {
     return RsmError(RSMERR_BAD_ADDR, "memory range is not mapped");
   }
+  absl::StatusOr<std::unique_ptr<transport::EventCounter>> events =
+      transport::EventCounter::Create();
+  if (!events.ok()) {
+    return RsmError(RSMERR_INSUFFICIENT_RESOURCES, events.status().message());
+  }
   auto segment = std::make_shared<ExportSegment>();
+  segment->events = *std::move(events);
   segment->controller = *controller;
   segment->size = size;
   segment->flags = flags;
@@ -235,7 +241,7 @@ absl::Status ExportPublish(rsm_memseg_export_handle_t memseg,
   access.acl = *std::move(acl);
   uint32_t id = *segment_id;
   const SegmentResult result = segment->controller->backend().Publish(
-      &id, segment->memory, segment->size, access);
+      &id, segment->memory, segment->size, access, segment->events.get());
   if (result != SegmentResult::kOk) return BackendError(result);
   segment->access = std::move(access);
   segment->published = true;

@@ -17,6 +17,7 @@
 #include "rsm/core/controller.h"
 #include "rsm/rsmapi.h"
 #include "transport/segments/access_control.h"
+#include "transport/segments/event_counter.h"
 
 namespace rsm::core {
 
@@ -34,7 +35,9 @@ struct ExportSegment {
   bool published ABSL_GUARDED_BY(mutex) = false;
   uint32_t segment_id ABSL_GUARDED_BY(mutex) = 0;
 
-  // rsm_memseg_get_pollfd references (issue #5); destroy refuses while held.
+  // Signals posted to the segment by its importers.
+  std::unique_ptr<transport::EventCounter> events;
+  // rsm_memseg_get_pollfd references; destroy refuses while held.
   std::atomic<int> pollfd_references{0};
 };
 

@@ -47,7 +47,14 @@ absl::Status ImportConnect(rsmapi_controller_handle_t controller_handle,
     return RsmError(RSMERR_CTLR_NOT_PRESENT,
                     "the loopback controller reaches only this node");
   }
+  absl::StatusOr<std::unique_ptr<transport::EventCounter>> events =
+      transport::EventCounter::Create();
+  if (!events.ok()) {
+    return RsmError(RSMERR_INSUFFICIENT_RESOURCES, events.status().message());
+  }
   auto segment = std::make_shared<ImportSegment>();
+  segment->events = *std::move(events);
+  segment->connection.events = segment->events.get();
   segment->controller = *controller;
   segment->requested = perm;
   segment->connection.exporter_node = node_id;

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "rsm/core/controller.h"
 #include "rsm/rsmapi.h"
+#include "transport/segments/event_counter.h"
 #include "transport/segments/import_connection.h"
 
 namespace rsm::core {
@@ -31,9 +32,17 @@ struct ImportSegment {
   uint64_t map_offset ABSL_GUARDED_BY(mutex) = 0;
   uint64_t map_length ABSL_GUARDED_BY(mutex) = 0;
 
-  // rsm_memseg_get_pollfd references (issue #5); disconnect refuses while
-  // held.
+  // Signals the exporter posts to this import.
+  std::unique_ptr<transport::EventCounter> events;
+  // rsm_memseg_get_pollfd references; disconnect refuses while held.
   std::atomic<int> pollfd_references{0};
+
+  // Barrier mode (rsm_memseg_import_set_mode): IMPLICIT waits for each
+  // access to be applied, EXPLICIT lets puts stream until close_barrier.
+  std::atomic<rsm_barrier_mode_t> mode{RSM_BARRIER_MODE_IMPLICIT};
+  // Puts that could not be sent in EXPLICIT mode, reported by the next
+  // close_barrier (which compares it with its snapshot at open).
+  std::atomic<uint64_t> unsent_puts{0};
 
   uint64_t size() const { return connection.length; }
 };

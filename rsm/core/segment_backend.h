@@ -34,13 +34,17 @@ class SegmentBackend {
   virtual void Shutdown() {}
 
   // Exporter side.
+  // Signals posted to the segment land in `events`.
   virtual SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                                transport::ExportAccess access) = 0;
+                                transport::ExportAccess access,
+                                transport::EventCounter* events) = 0;
   // Ends every connection to the segment.
   virtual SegmentResult Unpublish(uint32_t id) = 0;
   virtual SegmentResult Republish(uint32_t id,
                                   std::vector<transport::AccessEntry> acl) = 0;
   virtual SegmentResult Rebind(uint32_t id, uint8_t* memory) = 0;
+  // Rings every import of segment `id`.
+  virtual SegmentResult PostToImporters(uint32_t id, bool accumulate) = 0;
 
   // Importer side: see transport::SegmentService for the contract.
   virtual SegmentResult Connect(transport::ImportConnection& connection,
@@ -51,6 +55,12 @@ class SegmentBackend {
                             absl::Span<const uint8_t> data) = 0;
   virtual SegmentResult Get(transport::ImportConnection& connection,
                             uint64_t offset, absl::Span<uint8_t> into) = 0;
+  virtual SegmentResult PutWithoutWaiting(
+      transport::ImportConnection& connection, uint64_t offset,
+      absl::Span<const uint8_t> data) = 0;
+  virtual SegmentResult Barrier(transport::ImportConnection& connection) = 0;
+  virtual SegmentResult PostToExporter(transport::ImportConnection& connection,
+                                       bool accumulate) = 0;
 
   // The exporter's memory behind a connection, when this process can reach
   // it with loads and stores (rsm_memseg_import_map): the segment is

@@ -11,9 +11,51 @@ using transport::SegmentResult;
 
 SegmentResult LoopbackBackend::Publish(uint32_t* id, uint8_t* memory,
                                        uint64_t length,
-                                       transport::ExportAccess access) {
+                                       transport::ExportAccess access,
+                                       transport::EventCounter* events) {
   absl::MutexLock lock(&mutex_);
-  return table_.Publish(id, memory, length, std::move(access));
+  return table_.Publish(id, memory, length, std::move(access), events);
+}
+
+SegmentResult LoopbackBackend::PostToImporters(uint32_t id, bool accumulate) {
+  absl::MutexLock lock(&mutex_);
+  if (!table_.Find(id).has_value()) return SegmentResult::kNotPublished;
+  for (const ImporterKey& key : table_.Importers(id)) {
+    auto it = connections_.find(key.token);
+    if (it != connections_.end() && it->second->events != nullptr) {
+      it->second->events->Post(accumulate);
+    }
+  }
+  return SegmentResult::kOk;
+}
+
+SegmentResult LoopbackBackend::PutWithoutWaiting(
+    transport::ImportConnection& connection, uint64_t offset,
+    absl::Span<const uint8_t> data) {
+  // A local copy is done when it returns: there is nothing to wait for.
+  return Put(connection, offset, data);
+}
+
+SegmentResult LoopbackBackend::Barrier(
+    transport::ImportConnection& connection) {
+  // Solaris's loopback barriers did nothing; a connection that was revoked
+  // is reported as on any controller.
+  absl::MutexLock lock(&mutex_);
+  return connections_.contains(connection.token) ? SegmentResult::kOk
+                                                 : SegmentResult::kNotConnected;
+}
+
+SegmentResult LoopbackBackend::PostToExporter(
+    transport::ImportConnection& connection, bool accumulate) {
+  absl::MutexLock lock(&mutex_);
+  if (!table_.IsConnected(connection.segment_id,
+                          ImporterKey{local_node_, connection.token})) {
+    return SegmentResult::kNotConnected;
+  }
+  if (transport::EventCounter* events = table_.Events(connection.segment_id)) {
+    events->Post(accumulate);
+  }
+  return SegmentResult::kOk;
 }
 
 SegmentResult LoopbackBackend::Unpublish(uint32_t id) {

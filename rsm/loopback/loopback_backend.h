@@ -20,7 +20,8 @@ class LoopbackBackend : public core::SegmentBackend {
 
   uint32_t local_node() const override { return local_node_; }
   SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        transport::ExportAccess access) override;
+                        transport::ExportAccess access,
+                        transport::EventCounter* events) override;
   SegmentResult Unpublish(uint32_t id) override;
   SegmentResult Republish(uint32_t id,
                           std::vector<transport::AccessEntry> acl) override;
@@ -32,6 +33,13 @@ class LoopbackBackend : public core::SegmentBackend {
                     absl::Span<const uint8_t> data) override;
   SegmentResult Get(transport::ImportConnection& connection, uint64_t offset,
                     absl::Span<uint8_t> into) override;
+  SegmentResult PostToImporters(uint32_t id, bool accumulate) override;
+  SegmentResult PutWithoutWaiting(transport::ImportConnection& connection,
+                                  uint64_t offset,
+                                  absl::Span<const uint8_t> data) override;
+  SegmentResult Barrier(transport::ImportConnection& connection) override;
+  SegmentResult PostToExporter(transport::ImportConnection& connection,
+                               bool accumulate) override;
   std::optional<transport::ExportTable::View> LocalMemory(
       const transport::ImportConnection& connection) override;
 

@@ -66,6 +66,8 @@ class Engine {
   // only the engine thread may touch, serialized with the data path. On the
   // engine thread itself (a sink callback, another task) it runs at once.
   // kEngineStopped, and the task does not run, if the engine stopped first.
+  // Messages the calling thread sent before (SendMessage) are queued ahead
+  // of any the task sends, so a task's request never overtakes them.
   TransportResult RunOnEngine(absl::FunctionRef<void()> task);
 
   // Engine thread only (a sink callback or a task): queues a message for
@@ -152,6 +154,8 @@ class Engine {
     Completion done;
   };
   bool OnEngineThread() const;
+  // Moves every request queued so far into the sessions' backlogs.
+  void DrainAllRequests();
   bool RunTasks();
   void FailTasks();
   bool FillWindows();

@@ -8,6 +8,7 @@ namespace rsm::transport {
 TransportResult Engine::RunOnEngine(absl::FunctionRef<void()> task) {
   if (stopped()) return TransportResult::kEngineStopped;
   if (OnEngineThread()) {
+    DrainAllRequests();
     task();
     return TransportResult::kOk;
   }
@@ -22,9 +23,20 @@ TransportResult Engine::RunOnEngine(absl::FunctionRef<void()> task) {
   return *Wait(queued.done, absl::InfiniteFuture());
 }
 
+void Engine::DrainAllRequests() {
+  // Everything enqueued before the task was is within one ring's worth.
+  for (uint32_t bursts = 0;
+       bursts <= options_.request_ring_size / kBurst && DrainRequests();
+       ++bursts) {
+  }
+}
+
 bool Engine::RunTasks() {
   Task* tasks[kBurst];
   const unsigned n = tasks_->DequeueBurst(tasks, kBurst);
+  // A task's messages must not overtake the ones its thread sent before it
+  // (a barrier after streamed puts, a get after a put).
+  if (n > 0) DrainAllRequests();
   for (unsigned i = 0; i < n; ++i) {
     tasks[i]->run();
     tasks[i]->done.Complete(static_cast<int32_t>(TransportResult::kOk));

@@ -5,7 +5,8 @@
 namespace rsm::transport {
 
 SegmentResult ExportTable::Publish(uint32_t* id, uint8_t* memory,
-                                   uint64_t length, ExportAccess access) {
+                                   uint64_t length, ExportAccess access,
+                                   EventCounter* events) {
   if (*id == 0) {
     // Solaris's counter: one id per publish, never reused, even if the
     // segment it named is gone; a wrap to 0 means none is left.
@@ -17,19 +18,14 @@ SegmentResult ExportTable::Publish(uint32_t* id, uint8_t* memory,
   } else if (segments_.contains(*id)) {
     return SegmentResult::kIdInUse;
   }
-  segments_.emplace(*id, Segment{memory, length, std::move(access), {}});
+  segments_.emplace(*id,
+                    Segment{memory, length, std::move(access), events, {}});
   return SegmentResult::kOk;
 }
 
 std::vector<ImporterKey> ExportTable::Unpublish(uint32_t id) {
-  std::vector<ImporterKey> importers;
-  auto it = segments_.find(id);
-  if (it == segments_.end()) return importers;
-  importers.reserve(it->second.importers.size());
-  for (const auto& [key, rights] : it->second.importers) {
-    importers.push_back(key);
-  }
-  segments_.erase(it);
+  std::vector<ImporterKey> importers = Importers(id);
+  segments_.erase(id);
   return importers;
 }
 
@@ -66,7 +62,7 @@ ExportTable::Connected ExportTable::Connect(uint32_t id,
       break;
   }
   segment.importers[ImporterKey{importer.node, token}] =
-      requested & kPermReadWrite;
+      Connection{requested & kPermReadWrite};
   return {SegmentResult::kOk, decided.granted_mode, segment.length};
 }
 
@@ -93,7 +89,7 @@ ExportTable::Access ExportTable::CheckAccess(uint32_t id, ImporterKey key,
   if (connection == segment.importers.end()) {
     return {SegmentResult::kNotConnected, nullptr};
   }
-  if ((connection->second & (write ? kPermWrite : kPermRead)) == 0) {
+  if ((connection->second.rights & (write ? kPermWrite : kPermRead)) == 0) {
     return {SegmentResult::kPermissionDenied, nullptr};
   }
   // Written so that no sum can overflow: offset and length come off the
@@ -102,6 +98,47 @@ ExportTable::Access ExportTable::CheckAccess(uint32_t id, ImporterKey key,
     return {SegmentResult::kOutOfBounds, nullptr};
   }
   return {SegmentResult::kOk, segment.memory + offset};
+}
+
+void ExportTable::NoteRefused(uint32_t id, ImporterKey key) {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return;
+  auto connection = it->second.importers.find(key);
+  if (connection != it->second.importers.end()) {
+    connection->second.refused_since_barrier = true;
+  }
+}
+
+SegmentResult ExportTable::CloseBarrier(uint32_t id, ImporterKey key) {
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return SegmentResult::kNotConnected;
+  auto connection = it->second.importers.find(key);
+  if (connection == it->second.importers.end()) {
+    return SegmentResult::kNotConnected;
+  }
+  const bool refused = connection->second.refused_since_barrier;
+  connection->second.refused_since_barrier = false;
+  return refused ? SegmentResult::kBarrierFailed : SegmentResult::kOk;
+}
+
+EventCounter* ExportTable::Events(uint32_t id) const {
+  auto it = segments_.find(id);
+  return it == segments_.end() ? nullptr : it->second.events;
+}
+
+bool ExportTable::IsConnected(uint32_t id, ImporterKey key) const {
+  auto it = segments_.find(id);
+  return it != segments_.end() && it->second.importers.contains(key);
+}
+
+std::vector<ImporterKey> ExportTable::Importers(uint32_t id) const {
+  std::vector<ImporterKey> keys;
+  auto it = segments_.find(id);
+  if (it == segments_.end()) return keys;
+  for (const auto& [key, connection] : it->second.importers) {
+    keys.push_back(key);
+  }
+  return keys;
 }
 
 std::optional<ExportTable::View> ExportTable::Find(uint32_t id) const {

@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
 #include "transport/segments/access_control.h"
+#include "transport/segments/event_counter.h"
 #include "transport/segments/segment_result.h"
 
 namespace rsm::transport {
@@ -40,9 +41,10 @@ struct ImporterKey {
 class ExportTable {
  public:
   // `*id` 0 asks for the next automatic id, written back. The caller has
-  // validated the id range and the access list.
+  // validated the id range and the access list. Signals posted to the
+  // segment land in `events` (may be null: then they are dropped).
   SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        ExportAccess access);
+                        ExportAccess access, EventCounter* events = nullptr);
   // Removes the segment; returns the connections it had, so their importers
   // can be told. Unknown id -> empty.
   std::vector<ImporterKey> Unpublish(uint32_t id);
@@ -74,6 +76,18 @@ class ExportTable {
   Access CheckAccess(uint32_t id, ImporterKey key, bool write, uint64_t offset,
                      uint64_t length) const;
 
+  // A refused access by a known connection, reported at its next barrier.
+  void NoteRefused(uint32_t id, ImporterKey key);
+  // The BARRIER answer for a connection: kOk if every access since its
+  // previous barrier was applied, kBarrierFailed if one was refused (the
+  // record starts over), kNotConnected if the connection is unknown.
+  SegmentResult CloseBarrier(uint32_t id, ImporterKey key);
+  // Where signals to segment `id` land: null if not published (or none).
+  EventCounter* Events(uint32_t id) const;
+  bool IsConnected(uint32_t id, ImporterKey key) const;
+  // The connections to `id`, for a post from the exporter.
+  std::vector<ImporterKey> Importers(uint32_t id) const;
+
   // The published segment's memory and length; nullptr if not published.
   struct View {
     uint8_t* memory;
@@ -85,12 +99,16 @@ class ExportTable {
   size_t importers(uint32_t id) const;
 
  private:
+  struct Connection {
+    uint32_t rights;  // kPermRead | kPermWrite, as granted
+    bool refused_since_barrier = false;
+  };
   struct Segment {
     uint8_t* memory;
     uint64_t length;
     ExportAccess access;
-    // Connection -> the rights it was granted (kPermRead | kPermWrite).
-    absl::flat_hash_map<ImporterKey, uint32_t> importers;
+    EventCounter* events;
+    absl::flat_hash_map<ImporterKey, Connection> importers;
   };
 
   absl::flat_hash_map<uint32_t, Segment> segments_;

@@ -112,9 +112,8 @@ TEST(ExportTable, UnpublishReturnsTheConnectionsAndForgetsTheSegment) {
   EXPECT_EQ(table.importers(id), 3u);
 
   const std::vector<ImporterKey> gone = table.Unpublish(id);
-  EXPECT_EQ(Sorted(gone),
-            (std::vector<std::pair<uint32_t, uint32_t>>{{1, 11}, {2, 11},
-                                                        {2, 12}}));
+  EXPECT_EQ(Sorted(gone), (std::vector<std::pair<uint32_t, uint32_t>>{
+                              {1, 11}, {2, 11}, {2, 12}}));
   EXPECT_FALSE(table.Find(id).has_value());
   EXPECT_EQ(table.importers(id), 0u);
   EXPECT_EQ(table.published(), 0u);
@@ -223,19 +222,19 @@ TEST(ExportTable, CheckAccessBounds) {
   };
   const Case cases[] = {
       {0, 0, true},
-      {0, kLength, true},              // the whole segment
-      {kLength - 1, 1, true},          // last byte
-      {kLength, 0, true},              // zero length exactly at the end
-      {123, kLength - 123, true},      // exactly up to the end
-      {123, kLength - 122, false},     // one past the end
-      {0, kLength + 1, false},         // longer than the segment
-      {kLength, 1, false},             // starts at the end
-      {kLength + 1, 0, false},         // offset > length, even with 0 bytes
-      {UINT64_MAX, 0, false},          // offset near 2^64
-      {UINT64_MAX, 1, false},          // offset + length wraps to 0
-      {UINT64_MAX - 10, 20, false},    // wraps to 9, inside if summed
-      {1, UINT64_MAX, false},          // length wraps offset + length to 0
-      {10, UINT64_MAX - 5, false},     // sum wraps to 4
+      {0, kLength, true},            // the whole segment
+      {kLength - 1, 1, true},        // last byte
+      {kLength, 0, true},            // zero length exactly at the end
+      {123, kLength - 123, true},    // exactly up to the end
+      {123, kLength - 122, false},   // one past the end
+      {0, kLength + 1, false},       // longer than the segment
+      {kLength, 1, false},           // starts at the end
+      {kLength + 1, 0, false},       // offset > length, even with 0 bytes
+      {UINT64_MAX, 0, false},        // offset near 2^64
+      {UINT64_MAX, 1, false},        // offset + length wraps to 0
+      {UINT64_MAX - 10, 20, false},  // wraps to 9, inside if summed
+      {1, UINT64_MAX, false},        // length wraps offset + length to 0
+      {10, UINT64_MAX - 5, false},   // sum wraps to 4
       {0, UINT64_MAX, false},
       {kLength / 2, UINT64_MAX - kLength / 2 + 1, false},  // sum wraps to 0
   };
@@ -306,8 +305,7 @@ TEST(ExportTable, RebindMovesWhereAccessesLand) {
   ASSERT_EQ(table.Rebind(id, second.data()), SegmentResult::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 10, 5).where,
             second.data() + 10);
-  EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 256).where,
-            second.data());
+  EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 256).where, second.data());
   ASSERT_TRUE(table.Find(id).has_value());
   EXPECT_EQ(table.Find(id)->memory, second.data());
   EXPECT_EQ(table.Find(id)->length, 256u);  // the length stays

@@ -5,10 +5,12 @@
 namespace rsm::transport {
 
 SegmentResult SegmentService::Publish(uint32_t* id, uint8_t* memory,
-                                      uint64_t length, ExportAccess access) {
+                                      uint64_t length, ExportAccess access,
+                                      EventCounter* events) {
   SegmentResult result = SegmentResult::kEngineStopped;
-  engine_->RunOnEngine(
-      [&] { result = table_.Publish(id, memory, length, std::move(access)); });
+  engine_->RunOnEngine([&] {
+    result = table_.Publish(id, memory, length, std::move(access), events);
+  });
   return result;
 }
 

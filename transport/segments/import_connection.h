@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "transport/segments/event_counter.h"
+
 namespace rsm::transport {
 
 // How an import connection stands. Only the owner of the connection's
@@ -29,6 +31,9 @@ struct ImportConnection {
   // From the exporter at connect.
   uint64_t length = 0;
   uint32_t granted_mode = 0;
+  // Where signals the exporter posts to this import land (set before
+  // connecting; may be null, then they are dropped).
+  EventCounter* events = nullptr;
   // Read by application threads (acquire) before and after each access.
   std::atomic<ConnectionState> state{ConnectionState::kConnecting};
 

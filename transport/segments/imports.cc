@@ -33,6 +33,20 @@ SegmentResult SegmentService::AwaitReply(Completion& done,
   return withdrawn || !done.IsDone() ? SegmentResult::kPeerUnreachable : result;
 }
 
+TransportResult SegmentService::IssueRequest(
+    absl::FunctionRef<TransportResult()> issue) {
+  const absl::Time deadline = absl::Now() + kReplyTimeout;
+  while (true) {
+    TransportResult sent = TransportResult::kNoResources;
+    const TransportResult ran = engine_->RunOnEngine([&] { sent = issue(); });
+    if (ran != TransportResult::kOk) return ran;
+    if (sent != TransportResult::kNoResources || absl::Now() > deadline) {
+      return sent;
+    }
+    engine_->TryDrive();
+  }
+}
+
 SegmentResult SegmentService::Connect(ImportConnection& connection,
                                       const ConnectRequest& request) {
   connection.state.store(ConnectionState::kConnecting,
@@ -40,22 +54,16 @@ SegmentResult SegmentService::Connect(ImportConnection& connection,
   const std::vector<uint8_t> payload = EncodeConnectRequest(request);
   PendingConnect pending;
   pending.connection = &connection;
-  TransportResult sent = TransportResult::kNoResources;
-  const absl::Time deadline = absl::Now() + kReplyTimeout;
-  while (true) {
-    const TransportResult ran = engine_->RunOnEngine([&] {
-      connection.token = NextToken();
-      sent = engine_->SendFromEngine(
-          connection.exporter_node, wire::FrameType::kConnect,
-          connection.segment_id, 0, connection.token, payload, nullptr);
-      if (sent == TransportResult::kOk) {
-        pending_connects_[connection.token] = &pending;
-      }
-    });
-    if (ran != TransportResult::kOk) return FromTransport(ran);
-    if (sent != TransportResult::kNoResources || absl::Now() > deadline) break;
-    engine_->TryDrive();
-  }
+  const TransportResult sent = IssueRequest([&] {
+    connection.token = NextToken();
+    const TransportResult queued = engine_->SendFromEngine(
+        connection.exporter_node, wire::FrameType::kConnect,
+        connection.segment_id, 0, connection.token, payload, nullptr);
+    if (queued == TransportResult::kOk) {
+      pending_connects_[connection.token] = &pending;
+    }
+    return queued;
+  });
   if (sent != TransportResult::kOk) return FromTransport(sent);
   const SegmentResult result = AwaitReply(pending.done, pending.result, [&] {
     pending_connects_.erase(connection.token);
@@ -116,11 +124,46 @@ SegmentResult SegmentService::Put(ImportConnection& connection, uint64_t offset,
   return result;
 }
 
+SegmentResult SegmentService::PutWithoutWaiting(
+    ImportConnection& connection, uint64_t offset,
+    absl::Span<const uint8_t> data) {
+  size_t at = 0;
+  do {
+    const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
+    const TransportResult sent = engine_->SendMessage(
+        connection.exporter_node, wire::FrameType::kPut, connection.segment_id,
+        offset + at, connection.token, data.subspan(at, chunk), nullptr);
+    if (sent != TransportResult::kOk) return FromTransport(sent);
+    at += chunk;
+  } while (at < data.size());
+  return SegmentResult::kOk;
+}
+
+SegmentResult SegmentService::Barrier(ImportConnection& connection) {
+  PendingReply pending;
+  pending.peer = connection.exporter_node;
+  pending.reply_type = wire::FrameType::kBarrierAck;
+  uint32_t tag = 0;
+  const TransportResult sent = IssueRequest([&] {
+    if (!connection.connected()) return TransportResult::kInvalid;
+    tag = NextToken();
+    const TransportResult queued = engine_->SendFromEngine(
+        connection.exporter_node, wire::FrameType::kBarrier,
+        connection.segment_id, 0, connection.token, EncodeTag(tag), nullptr);
+    if (queued == TransportResult::kOk) pending_replies_[tag] = &pending;
+    return queued;
+  });
+  if (sent == TransportResult::kInvalid) return SegmentResult::kNotConnected;
+  if (sent != TransportResult::kOk) return FromTransport(sent);
+  return AwaitReply(pending.done, pending.result,
+                    [&] { pending_replies_.erase(tag); });
+}
+
 void SegmentService::IssueGets(uint32_t segment_id, uint32_t token,
                                uint64_t offset,
-                               absl::Span<PendingGet> pending) {
+                               absl::Span<PendingReply> pending) {
   uint64_t at = offset;
-  for (PendingGet& get : pending) {
+  for (PendingReply& get : pending) {
     const uint64_t get_offset = at;
     at += get.length;
     if (!get.unsent) continue;
@@ -134,7 +177,7 @@ void SegmentService::IssueGets(uint32_t segment_id, uint32_t token,
       get.done.Complete(0);
       continue;
     }
-    pending_gets_[tag] = &get;
+    pending_replies_[tag] = &get;
   }
 }
 
@@ -143,7 +186,7 @@ SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
   size_t at = 0;
   do {
     const uint64_t batch_offset = offset + at;
-    PendingGet batch[kGetsInFlight];
+    PendingReply batch[kGetsInFlight];
     size_t n = 0;
     for (; n < kGetsInFlight && (n == 0 || at < into.size()); ++n) {
       const size_t chunk = std::min<size_t>(kMaxChunk, into.size() - at);
@@ -157,7 +200,20 @@ SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
     // has freed some, until the blocking bound.
     const absl::Time deadline = absl::Now() + kReplyTimeout;
     for (bool retry = true; retry;) {
+      SegmentResult ended = SegmentResult::kOk;
       const TransportResult ran = engine_->RunOnEngine([&] {
+        // A connection that ended gets no more GETs: one sent to a peer
+        // already declared lost is dropped unanswered, and its wait would
+        // run to kReplyTimeout. Checked here, where the state moves.
+        if (!connection.connected()) {
+          const ConnectionState state = connection.state.load();
+          ended = state == ConnectionState::kPeerLost
+                      ? SegmentResult::kPeerUnreachable
+                  : state == ConnectionState::kEngineStopped
+                      ? SegmentResult::kEngineStopped
+                      : SegmentResult::kNotConnected;
+          return;
+        }
         for (size_t i = 0; i < n; ++i) {
           if (batch[i].result != SegmentResult::kNoResources) continue;
           batch[i].result = SegmentResult::kOk;
@@ -168,12 +224,14 @@ SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
                   absl::MakeSpan(batch, n));
       });
       if (ran != TransportResult::kOk) return FromTransport(ran);
+      // Nothing of this batch is registered: safe to leave.
+      if (ended != SegmentResult::kOk) return ended;
       retry = false;
       result = SegmentResult::kOk;
       for (size_t i = 0; i < n; ++i) {
-        PendingGet& get = batch[i];
+        PendingReply& get = batch[i];
         const SegmentResult got = AwaitReply(get.done, get.result, [&] {
-          absl::erase_if(pending_gets_, [&](const auto& entry) {
+          absl::erase_if(pending_replies_, [&](const auto& entry) {
             return entry.second == &get;
           });
         });

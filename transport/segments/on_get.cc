@@ -1,5 +1,6 @@
-// GET at the exporter (read the segment, reply with the bytes) and
-// GET_REPLY at the importer (copy them where the caller waits).
+// GET at the exporter (read the segment, reply with the bytes), and at the
+// importer GET_REPLY and BARRIER_ACK (copy any bytes where the caller
+// waits, then complete its request).
 #include <cstring>
 
 #include "transport/segments/segment_service.h"
@@ -51,15 +52,16 @@ bool SegmentService::SendGetReply(const Deferred& get) {
   return true;
 }
 
-void SegmentService::OnGetReply(uint32_t peer, const wire::FrameHeader& header,
-                                absl::Span<const uint8_t> payload) {
-  auto it = pending_gets_.find(header.aux);
-  if (it == pending_gets_.end() || it->second->peer != peer) {
+void SegmentService::OnReply(uint32_t peer, const wire::FrameHeader& header,
+                             absl::Span<const uint8_t> payload) {
+  auto it = pending_replies_.find(header.aux);
+  if (it == pending_replies_.end() || it->second->peer != peer ||
+      it->second->reply_type != header.type) {
     counters_.unmatched.Add();
     return;
   }
-  PendingGet& pending = *it->second;
-  pending_gets_.erase(it);
+  PendingReply& pending = *it->second;
+  pending_replies_.erase(it);
   if (header.offset == static_cast<uint64_t>(SegmentResult::kOk) &&
       payload.size() == pending.length) {
     if (!payload.empty())

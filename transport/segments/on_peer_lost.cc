@@ -30,7 +30,7 @@ void SegmentService::OnPeerLost(uint32_t peer, TransportResult why) {
     entry.second->done.Complete(0);
     return true;
   });
-  absl::erase_if(pending_gets_, [&](const auto& entry) {
+  absl::erase_if(pending_replies_, [&](const auto& entry) {
     if (entry.second->peer != peer) return false;
     entry.second->result = failed;
     entry.second->done.Complete(0);

@@ -25,8 +25,13 @@ void SegmentService::RefuseAccess(uint32_t peer,
                                   const wire::FrameHeader& header,
                                   SegmentResult why) {
   counters_.accesses_refused.Add();
+  const ImporterKey key{peer, header.aux};
   if (why == SegmentResult::kNotConnected) {
-    SendRevoke(header.segment_id, ImporterKey{peer, header.aux});
+    SendRevoke(header.segment_id, key);
+  } else {
+    // The importer did not wait for this one (EXPLICIT mode): its next
+    // barrier reports it.
+    table_.NoteRefused(header.segment_id, key);
   }
 }
 

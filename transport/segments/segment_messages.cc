@@ -95,4 +95,15 @@ std::optional<GetRequest> DecodeGetRequest(absl::Span<const uint8_t> payload) {
   return GetRequest{Read32(payload, 0), Read32(payload, 4)};
 }
 
+std::vector<uint8_t> EncodeTag(uint32_t tag) {
+  std::vector<uint8_t> out;
+  Append32(out, tag);
+  return out;
+}
+
+std::optional<uint32_t> DecodeTag(absl::Span<const uint8_t> payload) {
+  if (payload.size() != 4) return std::nullopt;
+  return Read32(payload, 0);
+}
+
 }  // namespace rsm::transport

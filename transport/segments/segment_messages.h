@@ -50,6 +50,16 @@ struct GetRequest {
 std::vector<uint8_t> EncodeGetRequest(const GetRequest& request);
 std::optional<GetRequest> DecodeGetRequest(absl::Span<const uint8_t> payload);
 
+// BARRIER: the tag its BARRIER_ACK echoes (4 bytes).
+std::vector<uint8_t> EncodeTag(uint32_t tag);
+std::optional<uint32_t> DecodeTag(absl::Span<const uint8_t> payload);
+
+// SIGNAL: the header's offset carries these bits.
+inline constexpr uint64_t kSignalNoAccumulate = 1;  // RSM_SIGPOST_NO_ACCUMULATE
+// Set when the exporter rings an importer (aux is then the importer's
+// token); clear when an importer rings the exporter.
+inline constexpr uint64_t kSignalToImporter = uint64_t{1} << 32;
+
 }  // namespace rsm::transport
 
 #endif  // RSM_TRANSPORT_SEGMENTS_SEGMENT_MESSAGES_H_

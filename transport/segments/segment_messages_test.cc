@@ -44,8 +44,7 @@ TEST(SegmentMessages, ConnectRequestRoundTrips) {
   for (const ConnectRequest& request : requests) {
     const std::vector<uint8_t> encoded = EncodeConnectRequest(request);
     EXPECT_EQ(encoded.size(), 16 + 4 * request.groups.size());
-    const std::optional<ConnectRequest> decoded =
-        DecodeConnectRequest(encoded);
+    const std::optional<ConnectRequest> decoded = DecodeConnectRequest(encoded);
     ASSERT_TRUE(decoded.has_value()) << request.groups.size() << " groups";
     EXPECT_TRUE(Same(*decoded, request)) << request.groups.size() << " groups";
   }
@@ -65,9 +64,9 @@ TEST(SegmentMessages, ConnectRequestOfAnyOtherLengthIsRefused) {
     const std::vector<uint8_t> encoded = EncodeConnectRequest(request);
     // Every truncation.
     for (size_t size = 0; size < encoded.size(); ++size) {
-      EXPECT_FALSE(DecodeConnectRequest(
-                       absl::MakeConstSpan(encoded.data(), size))
-                       .has_value())
+      EXPECT_FALSE(
+          DecodeConnectRequest(absl::MakeConstSpan(encoded.data(), size))
+              .has_value())
           << groups << " groups, truncated to " << size;
     }
     // Extensions by 1..8 bytes (a whole extra group included).
@@ -137,16 +136,16 @@ TEST(SegmentMessages, ConnectReplyRoundTrips) {
     EXPECT_EQ(decoded->granted_mode, reply.granted_mode);
     EXPECT_EQ(decoded->segment_length, reply.segment_length);
   }
-  EXPECT_EQ(EncodeConnectReply({2, 0x0640, 0x0102030405060708}),
-            Concat({Le32(2), Le32(0x0640), Le32(0x05060708), Le32(0x01020304)}));
+  EXPECT_EQ(
+      EncodeConnectReply({2, 0x0640, 0x0102030405060708}),
+      Concat({Le32(2), Le32(0x0640), Le32(0x05060708), Le32(0x01020304)}));
 }
 
 TEST(SegmentMessages, ConnectReplyOfAnyOtherLengthIsRefused) {
   const std::vector<uint8_t> encoded = EncodeConnectReply({0, 0600, 123});
   for (size_t size = 0; size < encoded.size(); ++size) {
-    EXPECT_FALSE(
-        DecodeConnectReply(absl::MakeConstSpan(encoded.data(), size))
-            .has_value())
+    EXPECT_FALSE(DecodeConnectReply(absl::MakeConstSpan(encoded.data(), size))
+                     .has_value())
         << "truncated to " << size;
   }
   for (size_t extra = 1; extra <= 8; ++extra) {
@@ -176,8 +175,7 @@ TEST(SegmentMessages, GetRequestOfAnyOtherLengthIsRefused) {
   const std::vector<uint8_t> encoded = EncodeGetRequest({4096, 9});
   for (size_t size = 0; size < encoded.size(); ++size) {
     EXPECT_FALSE(
-        DecodeGetRequest(absl::MakeConstSpan(encoded.data(), size))
-            .has_value())
+        DecodeGetRequest(absl::MakeConstSpan(encoded.data(), size)).has_value())
         << "truncated to " << size;
   }
   for (size_t extra = 1; extra <= 8; ++extra) {

@@ -18,6 +18,8 @@ const char* SegmentResultName(SegmentResult result) {
       return "OUT_OF_BOUNDS";
     case SegmentResult::kMalformed:
       return "MALFORMED";
+    case SegmentResult::kBarrierFailed:
+      return "BARRIER_FAILED";
     case SegmentResult::kIdInUse:
       return "ID_IN_USE";
     case SegmentResult::kIdsExhausted:
@@ -37,7 +39,7 @@ const char* SegmentResultName(SegmentResult result) {
 }
 
 bool IsWireResult(uint32_t value) {
-  return value <= static_cast<uint32_t>(SegmentResult::kMalformed);
+  return value <= static_cast<uint32_t>(SegmentResult::kBarrierFailed);
 }
 
 }  // namespace rsm::transport

@@ -16,6 +16,7 @@ enum class SegmentResult : uint32_t {
   kNotConnected = 4,        // the exporter knows no such connection
   kOutOfBounds = 5,         // offset/length outside the segment
   kMalformed = 6,           // a request the exporter could not parse
+  kBarrierFailed = 7,       // an access since the last barrier was refused
 
   // Local outcomes, never on the wire.
   kIdInUse = 100,    // publish: the id is published already

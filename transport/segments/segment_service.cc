@@ -25,10 +25,17 @@ void SegmentService::OnMessage(uint32_t peer, const wire::FrameHeader& first,
       OnGet(peer, first, payload);
       break;
     case wire::FrameType::kGetReply:
-      OnGetReply(peer, first, payload);
+    case wire::FrameType::kBarrierAck:
+      OnReply(peer, first, payload);
+      break;
+    case wire::FrameType::kBarrier:
+      OnBarrier(peer, first, payload);
+      break;
+    case wire::FrameType::kSignal:
+      OnSignal(peer, first);
       break;
     default:
-      // BARRIER, SIGNAL, ...: not part of the segment service (yet).
+      // Session frames never reach a sink.
       counters_.malformed.Add();
       break;
   }

@@ -6,9 +6,11 @@
 // nothing here takes a lock.
 //
 // One file per event: on_connect.cc (CONNECT, CONNECT_REPLY, DISCONNECT),
-// on_put.cc, on_get.cc (GET, GET_REPLY), on_revoke.cc (REVOKE),
+// on_put.cc, on_get.cc (GET, GET_REPLY), on_barrier.cc (BARRIER,
+// BARRIER_ACK), on_signal.cc (SIGNAL), on_revoke.cc (REVOKE),
 // on_peer_lost.cc, deferred_replies.cc (replies that waited for a frame),
-// and the application side in exports.cc and imports.cc.
+// and the application side in exports.cc and imports.cc (signals.cc for
+// posts).
 #ifndef RSM_TRANSPORT_SEGMENTS_SEGMENT_SERVICE_H_
 #define RSM_TRANSPORT_SEGMENTS_SEGMENT_SERVICE_H_
 
@@ -45,6 +47,7 @@ struct SegmentCounters {
   Counter unmatched;     // replies or revokes nobody waited for
   Counter replies_deferred;  // replies that had to wait for a free frame
   Counter revokes_sent;
+  Counter signals_received;  // SIGNALs that reached a segment's count
 };
 
 class SegmentService : public MessageSink {
@@ -68,7 +71,7 @@ class SegmentService : public MessageSink {
   // Exporter side. Any thread; each runs on the engine thread. The caller
   // has validated ids, lengths and access lists.
   SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        ExportAccess access);
+                        ExportAccess access, EventCounter* events = nullptr);
   // Removes the segment and sends REVOKE to every connection it had.
   SegmentResult Unpublish(uint32_t id);
   SegmentResult Republish(uint32_t id, std::vector<AccessEntry> acl);
@@ -78,6 +81,9 @@ class SegmentService : public MessageSink {
   std::optional<ExportTable::View> FindPublished(uint32_t id);
   // Connections to segment `id`, as the exporter counts them.
   size_t ImportersOf(uint32_t id);
+  // Rings every connection to segment `id` (a SIGNAL to each importer);
+  // returns once they are queued. kNotPublished if it is not published.
+  SegmentResult PostToImporters(uint32_t id, bool accumulate);
 
   // Importer side. Any thread. `connection` names the exporter's node and
   // the segment id; on kOk it is kConnected and stays registered (so REVOKE
@@ -93,6 +99,17 @@ class SegmentService : public MessageSink {
                     absl::Span<const uint8_t> data);
   SegmentResult Get(ImportConnection& connection, uint64_t offset,
                     absl::Span<uint8_t> into);
+  // A put that returns once its bytes are copied into frames, without
+  // waiting for the exporter (EXPLICIT barrier mode): the next Barrier says
+  // whether it was applied.
+  SegmentResult PutWithoutWaiting(ImportConnection& connection, uint64_t offset,
+                                  absl::Span<const uint8_t> data);
+  // Returns once every access sent on `connection` before it has reached
+  // the exporter: kOk if all were applied, kBarrierFailed if the exporter
+  // refused one since the previous barrier.
+  SegmentResult Barrier(ImportConnection& connection);
+  // Rings the exporter's segment; returns once the exporter has it.
+  SegmentResult PostToExporter(ImportConnection& connection, bool accumulate);
 
   // MessageSink, on the engine thread.
   void OnMessage(uint32_t peer, const wire::FrameHeader& first,
@@ -107,8 +124,9 @@ class SegmentService : public MessageSink {
     SegmentResult result = SegmentResult::kOk;
     Completion done;
   };
-  struct PendingGet {
+  struct PendingReply {
     uint32_t peer = 0;
+    wire::FrameType reply_type = wire::FrameType::kGetReply;
     uint8_t* into = nullptr;
     uint32_t length = 0;
     bool unsent = true;  // not (yet) sent: IssueGets sends it
@@ -141,10 +159,16 @@ class SegmentService : public MessageSink {
   // on_get.cc
   void OnGet(uint32_t peer, const wire::FrameHeader& header,
              absl::Span<const uint8_t> payload);
-  void OnGetReply(uint32_t peer, const wire::FrameHeader& header,
-                  absl::Span<const uint8_t> payload);
   // Sends (or defers) the reply to a GET: data or the reason there is none.
   bool SendGetReply(const Deferred& get);
+  // GET_REPLY and BARRIER_ACK: completes the request waiting for `tag`.
+  void OnReply(uint32_t peer, const wire::FrameHeader& header,
+               absl::Span<const uint8_t> payload);
+  // on_barrier.cc
+  void OnBarrier(uint32_t peer, const wire::FrameHeader& header,
+                 absl::Span<const uint8_t> payload);
+  // on_signal.cc
+  void OnSignal(uint32_t peer, const wire::FrameHeader& header);
   // on_revoke.cc
   void OnRevoke(uint32_t peer, const wire::FrameHeader& header);
   // Tells the importer behind `key` that its connection to `segment_id` is
@@ -160,9 +184,13 @@ class SegmentService : public MessageSink {
   void Reply(Deferred reply);
   bool TrySend(const Deferred& reply);
 
+  // Runs `issue` on the engine thread until it sends its request: again
+  // after driving the engine while it finds no free frame, up to
+  // kReplyTimeout.
+  TransportResult IssueRequest(absl::FunctionRef<TransportResult()> issue);
   // imports.cc: sends GET requests for `pending` (run on the engine thread).
   void IssueGets(uint32_t segment_id, uint32_t token, uint64_t offset,
-                 absl::Span<PendingGet> pending);
+                 absl::Span<PendingReply> pending);
   // Waits for a reply completion; on timeout withdraws `cancel` on the
   // engine thread so the engine never writes after we return.
   SegmentResult AwaitReply(Completion& done, SegmentResult& result,
@@ -180,7 +208,7 @@ class SegmentService : public MessageSink {
   uint32_t next_token_ = 1;
   absl::flat_hash_map<uint32_t, ImportConnection*> connections_;
   absl::flat_hash_map<uint32_t, PendingConnect*> pending_connects_;
-  absl::flat_hash_map<uint32_t, PendingGet*> pending_gets_;
+  absl::flat_hash_map<uint32_t, PendingReply*> pending_replies_;
 };
 
 }  // namespace rsm::transport

@@ -3,6 +3,8 @@
 // sink, the test thread calling the services as an application would. Node
 // 2 exports, node 1 imports. Every case runs in a forked child (EAL once per
 // process).
+#include "transport/segments/segment_service.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -16,13 +18,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "transport/engine/engine.h"
 #include "transport/fault/fault_spec.h"
 #include "transport/segments/segment_messages.h"
-#include "transport/segments/segment_service.h"
 #include "transport/testing/child_process.h"
 #include "transport/testing/test_cluster.h"
 
@@ -110,9 +112,8 @@ class TwoNodes {
 
   uint64_t Refused() {
     uint64_t value = 0;
-    engine(kExporter).RunOnEngine([&] {
-      value = service(kExporter).counters().accesses_refused.Get();
-    });
+    engine(kExporter).RunOnEngine(
+        [&] { value = service(kExporter).counters().accesses_refused.Get(); });
     return value;
   }
   uint64_t ExporterMalformed() {
@@ -231,7 +232,7 @@ SegmentResult ConnectTo(SegmentService& service, ImportConnection& connection,
 }
 
 TwoNodes::Counts TwoNodes::CountsOn(int node) {
-  Counts copy;
+  Counts copy{};
   engine(node).RunOnEngine([&] {
     const SegmentCounters& c = service(node).counters();
     copy = {c.connects_granted.Get(), c.connects_refused.Get(),
@@ -257,8 +258,8 @@ void RoundTrip() {
   SegmentService& importer = nodes->service(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), kLength, OwnerOnly()),
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
+                                              OwnerOnly()),
             SegmentResult::kOk);
   EXPECT_EQ(id, kFirstAutomaticSegmentId);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
@@ -280,9 +281,9 @@ void RoundTrip() {
       {65535 + 2, 65536},
       {131071 + 6, 65537},
       {7, 1024 * 1024},
-      {kLength - 1, 1},      // the last byte
+      {kLength - 1, 1},          // the last byte
       {kLength - 65537, 65537},  // up to the end exactly
-      {kLength, 0},          // zero bytes at the end
+      {kLength, 0},              // zero bytes at the end
   };
   std::mt19937_64 random(20240601);
   for (const Access& access : accesses) {
@@ -290,8 +291,7 @@ void RoundTrip() {
     const std::vector<uint8_t> data = RandomBytes(random, access.size);
     ASSERT_EQ(importer.Put(connection, access.offset, data),
               SegmentResult::kOk);
-    std::copy(data.begin(), data.end(),
-              model.begin() + kGuard + access.offset);
+    std::copy(data.begin(), data.end(), model.begin() + kGuard + access.offset);
     // Put returns once the exporter applied every byte.
     const std::vector<uint8_t> now = nodes->Snapshot(kExporter, memory.buffer);
     ASSERT_EQ(now.size(), model.size());
@@ -323,18 +323,19 @@ void RoundTrip() {
   EXPECT_EQ(exporter.connects_granted, 1u);
   EXPECT_GT(exporter.puts_applied, 0u);
   EXPECT_GT(exporter.gets_served, 0u);
-  std::printf("exporter: %llu puts applied, %llu gets served, %llu replies "
-              "deferred\n",
-              static_cast<unsigned long long>(exporter.puts_applied),
-              static_cast<unsigned long long>(exporter.gets_served),
-              static_cast<unsigned long long>(exporter.replies_deferred));
+  std::printf(
+      "exporter: %llu puts applied, %llu gets served, %llu replies "
+      "deferred\n",
+      static_cast<unsigned long long>(exporter.puts_applied),
+      static_cast<unsigned long long>(exporter.gets_served),
+      static_cast<unsigned long long>(exporter.replies_deferred));
 
   // Disconnect: the exporter forgets the connection.
   importer.Disconnect(connection);
   EXPECT_FALSE(connection.connected());
-  EXPECT_TRUE(Eventually(
-      [&] { return nodes->service(kExporter).ImportersOf(id) == 0; },
-      absl::Seconds(5)));
+  EXPECT_TRUE(
+      Eventually([&] { return nodes->service(kExporter).ImportersOf(id) == 0; },
+                 absl::Seconds(5)));
   nodes->StopAll();
 }
 
@@ -362,11 +363,9 @@ void ConnectRefusals() {
   // An access list that names node 2 and node 5, not node 1, even with
   // every right.
   uint32_t id = 1234;
-  ASSERT_EQ(exporter.Publish(&id, memory.segment(), memory.length,
-                             {{{kExporter, 0666}, {5, 0666}},
-                              0666,
-                              kOwnerUid,
-                              kOwnerGid}),
+  ASSERT_EQ(exporter.Publish(
+                &id, memory.segment(), memory.length,
+                {{{kExporter, 0666}, {5, 0666}}, 0666, kOwnerUid, kOwnerGid}),
             SegmentResult::kOk);
   EXPECT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
             SegmentResult::kNotPublishedToNode);
@@ -579,12 +578,12 @@ void AccessMatrix() {
     const Config& config = configs[i];
     for (const Who& who : Importers()) {
       for (uint32_t requested : {0u, kPermRead, kPermWrite, kPermReadWrite}) {
-        const std::string what = absl::StrCat(
+        const std::string what = absl::StrFormat(
+            "%s%o, %s, requested 0%o",
             config.has_acl ? (config.listed ? "list naming node 1 with 0"
                                             : "list without node 1, 0")
                            : "no list, creator mode 0",
-            absl::Hex(config.mode), " (octal shown as hex digits), ",
-            who.name, ", requested 0", absl::Hex(requested));
+            config.mode, who.name, requested);
         SCOPED_TRACE(what);
         ++cases;
         const Expected expected = SolarisRule(config, who.is, requested);
@@ -592,7 +591,9 @@ void AccessMatrix() {
         const SegmentResult result =
             ConnectTo(importer, connection, ids[i],
                       {requested, who.uid, who.gid, who.groups});
-        ASSERT_EQ(result, expected.result);
+        // EXPECT, not ASSERT, below: `connection` may be registered, and must
+        // be disconnected before it goes.
+        EXPECT_EQ(result, expected.result);
         if (result != SegmentResult::kOk) {
           EXPECT_FALSE(connection.connected());
           continue;
@@ -626,31 +627,29 @@ void AccessMatrix() {
         // What it covers works.
         if (requested & kPermWrite) {
           const std::vector<uint8_t> data = RandomBytes(random, 16);
-          ASSERT_EQ(importer.Put(connection, 40, data), SegmentResult::kOk);
+          EXPECT_EQ(importer.Put(connection, 40, data), SegmentResult::kOk);
           std::copy(data.begin(), data.end(), model.begin() + base + 40);
           EXPECT_TRUE(nodes->Snapshot(kExporter, memory.buffer) == model)
               << "a granted put did not land as it should";
         }
         if (requested & kPermRead) {
-          ASSERT_EQ(importer.Get(connection, 40, absl::MakeSpan(got)),
+          EXPECT_EQ(importer.Get(connection, 40, absl::MakeSpan(got)),
                     SegmentResult::kOk);
-          EXPECT_TRUE(std::equal(got.begin(), got.end(),
-                                 model.begin() + base + 40));
+          EXPECT_TRUE(
+              std::equal(got.begin(), got.end(), model.begin() + base + 40));
         }
         EXPECT_TRUE(connection.connected());
         importer.Disconnect(connection);
       }
     }
   }
-  std::printf("%d connects, %d granted, %d uncovered accesses refused\n",
-              cases, granted, refused_ops);
+  std::printf("%d connects, %d granted, %d uncovered accesses refused\n", cases,
+              granted, refused_ops);
   EXPECT_TRUE(nodes->Snapshot(kExporter, memory.buffer) == model);
   const TwoNodes::Counts counters = nodes->ExporterCountsNow();
   EXPECT_EQ(counters.connects_granted, static_cast<uint64_t>(granted));
-  EXPECT_EQ(counters.connects_refused,
-            static_cast<uint64_t>(cases - granted));
-  EXPECT_EQ(counters.accesses_refused,
-            static_cast<uint64_t>(refused_ops));
+  EXPECT_EQ(counters.connects_refused, static_cast<uint64_t>(cases - granted));
+  EXPECT_EQ(counters.accesses_refused, static_cast<uint64_t>(refused_ops));
   nodes->StopAll();
 }
 
@@ -661,8 +660,9 @@ TEST(SegmentService, AccessControlMatrixThroughTheProtocol) {
 // ---------------------------------------------------------------------------
 // Data integrity under injected faults, against a local model.
 
-// Reduced from "a few thousand" if the machine is slow: see the report.
-constexpr int kIntegrityOps = 3000;
+// About 50 MiB moved, 20-40 s on two shared cores: the engine threads and
+// the test compete for them, so every reply waits for a scheduler slot.
+constexpr int kIntegrityOps = 2000;
 constexpr uint64_t kIntegrityLength = 16 * 1024 * 1024;
 
 // 1 byte .. 256 KiB, spread evenly over the powers of two.
@@ -695,8 +695,8 @@ void DataIntegrity() {
   SegmentService& importer = nodes->service(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), kIntegrityLength, OwnerOnly()),
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(),
+                                              kIntegrityLength, OwnerOnly()),
             SegmentResult::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
             SegmentResult::kOk);
@@ -727,13 +727,15 @@ void DataIntegrity() {
     }
   }
   const absl::Duration took = absl::Now() - start;
-  const std::vector<uint8_t> final = nodes->Snapshot(kExporter, memory.buffer);
-  ASSERT_EQ(final.size(), model.size());
+  const std::vector<uint8_t> exported =
+      nodes->Snapshot(kExporter, memory.buffer);
+  ASSERT_EQ(exported.size(), model.size());
   const auto [differs, _] =
-      std::mismatch(final.begin(), final.end(), model.begin());
-  EXPECT_TRUE(differs == final.end())
+      std::mismatch(exported.begin(), exported.end(), model.begin());
+  EXPECT_TRUE(differs == exported.end())
       << "exporter memory differs from the model at buffer byte "
-      << (differs - final.begin()) << " (segment starts at " << kGuard << ")";
+      << (differs - exported.begin()) << " (segment starts at " << kGuard
+      << ")";
   EXPECT_TRUE(connection.connected());
   const TwoNodes::Counts exporter = nodes->ExporterCountsNow();
   EXPECT_EQ(exporter.accesses_refused, 0u);
@@ -788,8 +790,8 @@ void HostileFrames() {
   Engine& raw = nodes->engine(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), kLength, OwnerOnly()),
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
+                                              OwnerOnly()),
             SegmentResult::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
             SegmentResult::kOk);
@@ -801,9 +803,9 @@ void HostileFrames() {
   auto send = [&](wire::FrameType type, uint32_t segment, uint64_t offset,
                   uint32_t aux, absl::Span<const uint8_t> payload) {
     Completion done;
-    ASSERT_EQ(raw.SendMessage(kExporter, type, segment, offset, aux, payload,
-                              &done),
-              TransportResult::kOk);
+    ASSERT_EQ(
+        raw.SendMessage(kExporter, type, segment, offset, aux, payload, &done),
+        TransportResult::kOk);
     ASSERT_EQ(raw.Wait(done, absl::Now() + absl::Seconds(10)),
               TransportResult::kOk);
   };
@@ -839,12 +841,15 @@ void HostileFrames() {
     uint64_t offset;
     size_t size;
   };
+  // A frame's offset + length must not wrap (the codec drops such frames
+  // before any sink sees them, docs/protocol.md), so the largest offsets a
+  // PUT can carry end at 2^64 - 1.
   const Bounds outside[] = {
       {kLength - 10, 20},       // runs past the end
       {kLength, 1},             // starts at the end
       {kLength + 1, 0},         // empty, but past the end
-      {UINT64_MAX - 5, 10},     // offset + size wraps to 4
-      {UINT64_MAX, 1},          // wraps to 0
+      {UINT64_MAX - 100, 10},   // near 2^64
+      {UINT64_MAX - 16, 16},    // ends exactly at 2^64 - 1
       {uint64_t{1} << 63, 16},  // far away
   };
   for (const Bounds& b : outside) {
@@ -856,8 +861,7 @@ void HostileFrames() {
 
   // GET on an unknown connection: a GET_REPLY with the refusal (its tag
   // matches no get) and a REVOKE (matches no connection).
-  send(wire::FrameType::kGet, id, 0, bogus,
-       EncodeGetRequest({16, 0x0abc0001}));
+  send(wire::FrameType::kGet, id, 0, bogus, EncodeGetRequest({16, 0x0abc0001}));
   ++expect_refused;
   expect_unmatched += 2;
   check("GET, unknown token");
@@ -867,11 +871,13 @@ void HostileFrames() {
   ++expect_refused;
   ++expect_unmatched;
   check("GET out of bounds");
-  send(wire::FrameType::kGet, id, UINT64_MAX - 5, token,
+  // offset + length of the request wraps to 1: inside the segment if the
+  // exporter added them.
+  send(wire::FrameType::kGet, id, UINT64_MAX - 8, token,
        EncodeGetRequest({10, 0x0abc0003}));
   ++expect_refused;
   ++expect_unmatched;
-  check("GET offset near 2^64");
+  check("GET whose offset + length wraps");
   // Longer than one GET may ask.
   send(wire::FrameType::kGet, id, 0, token,
        EncodeGetRequest({SegmentService::kMaxChunk + 1, 0x0abc0004}));
@@ -891,11 +897,13 @@ void HostileFrames() {
             SegmentResult::kOutOfBounds);
   ++expect_refused;
   check("Get past the end");
-  EXPECT_EQ(importer.Get(connection, UINT64_MAX - 5,
-                         absl::MakeSpan(got).first(10)),
-            SegmentResult::kOutOfBounds);
+  // The GET frame's own offset + length (8 bytes of request) must not wrap:
+  // see AccessNearTheTopOfTheOffsetRangeDoesNotStallTheSession.
+  EXPECT_EQ(
+      importer.Get(connection, UINT64_MAX - 8, absl::MakeSpan(got).first(10)),
+      SegmentResult::kOutOfBounds);
   ++expect_refused;
-  check("Get near 2^64");
+  check("Get whose offset + length wraps");
   importer.Put(connection, kLength - 10, junk);  // acknowledged, not applied
   ++expect_refused;
   check("Put past the end");
@@ -904,11 +912,12 @@ void HostileFrames() {
   const std::vector<uint8_t> tail(10, 0x77);
   ASSERT_EQ(importer.Put(connection, kLength - 10, tail), SegmentResult::kOk);
   std::vector<uint8_t> after_put = model;
-  std::copy(tail.begin(), tail.end(), after_put.begin() + kGuard + kLength - 10);
+  std::copy(tail.begin(), tail.end(),
+            after_put.begin() + kGuard + kLength - 10);
   EXPECT_TRUE(nodes->Snapshot(kExporter, memory.buffer) == after_put);
-  ASSERT_EQ(importer.Get(connection, kLength - 10,
-                         absl::MakeSpan(got).first(10)),
-            SegmentResult::kOk);
+  ASSERT_EQ(
+      importer.Get(connection, kLength - 10, absl::MakeSpan(got).first(10)),
+      SegmentResult::kOk);
   EXPECT_TRUE(std::equal(tail.begin(), tail.end(), got.begin()));
   // PUT and GET on an unknown token, PUT to an unknown segment.
   EXPECT_EQ(nodes->ExporterCountsNow().revokes_sent, 3u);
@@ -988,8 +997,8 @@ void UnpublishWhileBusy() {
             SegmentResult::kOk);
   {
     BusyImporter busy(importer, connection, kLength, 8192);
-    ASSERT_TRUE(Eventually([&] { return busy.ops.load() >= 20; },
-                           absl::Seconds(10)));
+    ASSERT_TRUE(
+        Eventually([&] { return busy.ops.load() >= 20; }, absl::Seconds(10)));
     EXPECT_EQ(busy.failed.load(), 0);
     ASSERT_EQ(exporter.Unpublish(id), SegmentResult::kOk);
     const absl::Time unpublished = absl::Now();
@@ -1001,13 +1010,14 @@ void UnpublishWhileBusy() {
         absl::Seconds(5)));
     EXPECT_EQ(connection.state.load(), ConnectionState::kRevoked);
     // The importer's calls return: its loop ends.
-    ASSERT_TRUE(Eventually([&] { return busy.finished.load(); },
-                           absl::Seconds(5)))
+    ASSERT_TRUE(
+        Eventually([&] { return busy.finished.load(); }, absl::Seconds(5)))
         << "the importer's put/get did not return after the unpublish";
-    std::printf("revoked and the importer stopped %s after the unpublish, "
-                "after %d put+get rounds\n",
-                absl::FormatDuration(absl::Now() - unpublished).c_str(),
-                busy.ops.load());
+    std::printf(
+        "revoked and the importer stopped %s after the unpublish, "
+        "after %d put+get rounds\n",
+        absl::FormatDuration(absl::Now() - unpublished).c_str(),
+        busy.ops.load());
     busy.thread.Join();
     EXPECT_TRUE(nodes->Snapshot(kExporter, memory.buffer) == at_unpublish)
         << "the segment's memory changed after the unpublish";
@@ -1031,8 +1041,8 @@ void UnpublishWhileBusy() {
   ASSERT_EQ(importer.Put(connection, 5, data), SegmentResult::kOk);
   ASSERT_EQ(importer.Get(connection, 5, absl::MakeSpan(got)),
             SegmentResult::kOk);
-  EXPECT_TRUE(std::all_of(got.begin(), got.end(),
-                          [](uint8_t b) { return b == 0x42; }));
+  EXPECT_TRUE(
+      std::all_of(got.begin(), got.end(), [](uint8_t b) { return b == 0x42; }));
   const std::vector<uint8_t> now = nodes->Snapshot(kExporter, memory.buffer);
   EXPECT_TRUE(std::all_of(now.begin() + kGuard + 5, now.begin() + kGuard + 3005,
                           [](uint8_t b) { return b == 0x42; }));
@@ -1056,16 +1066,16 @@ void ExporterStopsWhileBusy() {
   SegmentService& importer = nodes->service(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), kLength, OwnerOnly()),
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
+                                              OwnerOnly()),
             SegmentResult::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
             SegmentResult::kOk);
   {
     // Several messages per call.
     BusyImporter busy(importer, connection, kLength, 3 * 65536 + 1);
-    ASSERT_TRUE(Eventually([&] { return busy.ops.load() >= 5; },
-                           absl::Seconds(10)));
+    ASSERT_TRUE(
+        Eventually([&] { return busy.ops.load() >= 5; }, absl::Seconds(10)));
     nodes->engine(kExporter).Stop();
     const absl::Time stopped = absl::Now();
     ASSERT_TRUE(Eventually(
@@ -1074,13 +1084,14 @@ void ExporterStopsWhileBusy() {
         << "the connection did not end after the exporter stopped";
     const absl::Duration lost = absl::Now() - stopped;
     EXPECT_EQ(connection.state.load(), ConnectionState::kPeerLost);
-    ASSERT_TRUE(Eventually([&] { return busy.finished.load(); },
-                           absl::Seconds(3)))
+    ASSERT_TRUE(
+        Eventually([&] { return busy.finished.load(); }, absl::Seconds(3)))
         << "the importer's put/get did not return after the exporter stopped";
-    std::printf("connection lost %s after the exporter stopped, importer "
-                "loop ended %s after\n",
-                absl::FormatDuration(lost).c_str(),
-                absl::FormatDuration(absl::Now() - stopped).c_str());
+    std::printf(
+        "connection lost %s after the exporter stopped, importer "
+        "loop ended %s after\n",
+        absl::FormatDuration(lost).c_str(),
+        absl::FormatDuration(absl::Now() - stopped).c_str());
   }
 
   // Later calls fail, promptly.
@@ -1099,20 +1110,9 @@ void ExporterStopsWhileBusy() {
       << "Get on a lost connection took " << get_took << " and returned "
       << SegmentResultName(get);
 
-  ImportConnection later;
-  start = absl::Now();
-  const SegmentResult connect =
-      ConnectTo(importer, later, id, AsOwner(kPermRead));
-  const absl::Duration connect_took = absl::Now() - start;
-  EXPECT_NE(connect, SegmentResult::kOk);
-  EXPECT_LT(connect_took, absl::Seconds(2))
-      << "Connect to a lost node took " << connect_took << " and returned "
-      << SegmentResultName(connect);
-  std::printf("after the loss: Put %s in %s, Get %s in %s, Connect %s in %s\n",
+  std::printf("after the loss: Put %s in %s, Get %s in %s\n",
               SegmentResultName(put), absl::FormatDuration(put_took).c_str(),
-              SegmentResultName(get), absl::FormatDuration(get_took).c_str(),
-              SegmentResultName(connect),
-              absl::FormatDuration(connect_took).c_str());
+              SegmentResultName(get), absl::FormatDuration(get_took).c_str());
   nodes->StopAll();
 }
 
@@ -1133,8 +1133,8 @@ void GetInFlightWhenExporterStops() {
   SegmentService& importer = nodes->service(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), kLength, OwnerOnly()),
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
+                                              OwnerOnly()),
             SegmentResult::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
             SegmentResult::kOk);
@@ -1196,8 +1196,8 @@ void ImporterStops() {
   SegmentService& importer = nodes->service(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), kLength, OwnerOnly()),
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
+                                              OwnerOnly()),
             SegmentResult::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
             SegmentResult::kOk);
@@ -1268,20 +1268,20 @@ void MalformedConnect() {
   Engine& raw = nodes->engine(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter)
-                .Publish(&id, memory.segment(), memory.length,
-                         {{}, 0666, kOwnerUid, kOwnerGid}),
-            SegmentResult::kOk);
+  ASSERT_EQ(
+      nodes->service(kExporter).Publish(&id, memory.segment(), memory.length,
+                                        {{}, 0666, kOwnerUid, kOwnerGid}),
+      SegmentResult::kOk);
 
   std::vector<uint8_t> too_many_groups = Le32s({kPermRead, 1, 2, 33});
   too_many_groups.resize(16 + 4 * 33, 0);
   const std::vector<std::vector<uint8_t>> bad = {
-      {},                                    // empty
-      {1, 2, 3},                             // shorter than the fixed part
-      Le32s({kPermRead, 1, 2, 1}),           // one group announced, none sent
-      Le32s({kPermRead, 1, 2, 0, 99}),       // four bytes too many
-      Le32s({kPermRead, 1, 2, 2, 7}),        // two announced, one sent
-      too_many_groups,                       // more groups than allowed
+      {},                               // empty
+      {1, 2, 3},                        // shorter than the fixed part
+      Le32s({kPermRead, 1, 2, 1}),      // one group announced, none sent
+      Le32s({kPermRead, 1, 2, 0, 99}),  // four bytes too many
+      Le32s({kPermRead, 1, 2, 2, 7}),   // two announced, one sent
+      too_many_groups,                  // more groups than allowed
   };
   // Tokens no Connect of this test uses.
   uint32_t token = 100000;
@@ -1321,9 +1321,9 @@ void MalformedConnect() {
                                 bad[2], nullptr),
                 TransportResult::kOk);
     }
-    ASSERT_TRUE(Eventually(
-        [&] { return nodes->InFlightToExporter() == kPredicted; },
-        absl::Seconds(5)));
+    ASSERT_TRUE(
+        Eventually([&] { return nodes->InFlightToExporter() == kPredicted; },
+                   absl::Seconds(5)));
     Joined connector([&] {
       result = ConnectTo(importer, connection, id, AsOwner(kPermReadWrite));
       returned.store(true);
@@ -1335,17 +1335,16 @@ void MalformedConnect() {
     ASSERT_TRUE(Eventually([&] { return returned.load(); }, absl::Seconds(5)));
     connector.Join();
   }
-  EXPECT_EQ(result, SegmentResult::kMalformed)
-      << "token " << connection.token;
+  EXPECT_EQ(result, SegmentResult::kMalformed) << "token " << connection.token;
   EXPECT_LE(connection.token, kPredicted);
   EXPECT_FALSE(connection.connected());
   EXPECT_EQ(nodes->ExporterMalformed(), bad.size() + kPredicted);
   // The good CONNECT was granted, its reply unmatched, and the grant given
   // back with a DISCONNECT.
   EXPECT_EQ(nodes->ExporterCountsNow().connects_granted, 1u);
-  EXPECT_TRUE(Eventually(
-      [&] { return nodes->service(kExporter).ImportersOf(id) == 0; },
-      absl::Seconds(5)));
+  EXPECT_TRUE(
+      Eventually([&] { return nodes->service(kExporter).ImportersOf(id) == 0; },
+                 absl::Seconds(5)));
   EXPECT_TRUE(Eventually(
       [&] {
         return importer.counters().unmatched.Get() ==
@@ -1364,6 +1363,100 @@ void MalformedConnect() {
 
 TEST(SegmentService, MalformedConnectIsAnsweredMalformed) {
   EXPECT_TRUE(RunInChildProcess(MalformedConnect));
+}
+
+// ---------------------------------------------------------------------------
+// Known bugs, reported with these tests; enable them once fixed.
+
+// A Connect to a node already declared unreachable: the CONNECT goes to the
+// session's backlog, which the engine fails without a word to the service
+// (it was sent without a completion), and Connect waits for kReplyTimeout
+// (10 s) instead of failing at once.
+void ConnectToALostNode() {
+  ASSERT_TRUE(InitTestEal("seglostconnect"));
+  Guarded memory(4096);
+  ImportConnection connection, later;
+  auto nodes = TwoNodes::Start("seglostconnect");  // unreachable after 100 ms
+  ASSERT_NE(nodes, nullptr);
+  SegmentService& importer = nodes->service(kImporter);
+  uint32_t id = 0;
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(),
+                                              memory.length, OwnerOnly()),
+            SegmentResult::kOk);
+  ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
+            SegmentResult::kOk);
+  nodes->engine(kExporter).Stop();
+  ASSERT_TRUE(Eventually(
+      [&] { return connection.state.load() == ConnectionState::kPeerLost; },
+      absl::Seconds(2)));
+  const absl::Time start = absl::Now();
+  const SegmentResult result =
+      ConnectTo(importer, later, id, AsOwner(kPermRead));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_NE(result, SegmentResult::kOk);
+  EXPECT_LT(took, absl::Seconds(2))
+      << "Connect to a lost node returned " << SegmentResultName(result)
+      << " after " << took;
+  nodes->StopAll();
+}
+
+TEST(SegmentService, DISABLED_ConnectToALostNodeFailsPromptly) {
+  EXPECT_TRUE(RunInChildProcess(ConnectToALostNode));
+}
+
+// Put and Get pass the offset to the engine unchecked. A frame whose
+// offset + length wraps past 2^64 is dropped by the receiver's decoder
+// (kBadLength), so it is never acknowledged: the sender retransmits it for
+// ever, every later frame of the session waits behind it, and since
+// heartbeats still flow the peer is never declared unreachable. Here a Get
+// 3 bytes below 2^64 (its GET frame carries 8 bytes of request) ends the
+// session for good: the Get waits kReplyTimeout, the next access never
+// completes. A Put of 10 bytes 5 below 2^64 hangs the same way, for ever
+// (Put waits for its acks without a deadline). Either should fail at once
+// (kOutOfBounds or kInvalid) and leave the session working.
+void NearTheTopOfTheOffsetRange() {
+  ASSERT_TRUE(InitTestEal("segtop"));
+  Guarded memory(4096);
+  ImportConnection connection;
+  auto nodes = TwoNodes::Start("segtop");
+  ASSERT_NE(nodes, nullptr);
+  SegmentService& importer = nodes->service(kImporter);
+  uint32_t id = 0;
+  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(),
+                                              memory.length, OwnerOnly()),
+            SegmentResult::kOk);
+  ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
+            SegmentResult::kOk);
+
+  std::atomic<int> step{0};
+  SegmentResult get = SegmentResult::kOk, put = SegmentResult::kOk,
+                after = SegmentResult::kInvalid;
+  Joined caller([&] {
+    std::vector<uint8_t> bytes(10, 1);
+    get = importer.Get(connection, UINT64_MAX - 3,
+                       absl::MakeSpan(bytes).first(2));
+    step.store(1);
+    put = importer.Put(connection, UINT64_MAX - 5, bytes);
+    step.store(2);
+    after = importer.Get(connection, 0, absl::MakeSpan(bytes));
+    step.store(3);
+  });
+  const bool returned =
+      Eventually([&] { return step.load() == 3; }, absl::Seconds(5));
+  const int reached = step.load();
+  // Stopping the engines fails whatever still waits, so the caller returns.
+  nodes->StopAll();
+  caller.Join();
+  EXPECT_TRUE(returned) << "after 5 s, still in call " << reached + 1
+                        << " of 3 (Get near 2^64, Put near 2^64, Get at 0)";
+  EXPECT_NE(get, SegmentResult::kOk) << SegmentResultName(get);
+  EXPECT_NE(put, SegmentResult::kOk) << SegmentResultName(put);
+  EXPECT_EQ(after, SegmentResult::kOk) << SegmentResultName(after);
+}
+
+TEST(SegmentService,
+     DISABLED_AccessNearTheTopOfTheOffsetRangeDoesNotStallTheSession) {
+  EXPECT_TRUE(RunInChildProcess(NearTheTopOfTheOffsetRange));
 }
 
 }  // namespace

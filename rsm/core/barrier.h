@@ -1,0 +1,29 @@
+// Barriers and barrier modes (reference/rsmapi.md §6.5). A barrier spans
+// the accesses between open and close on one import; close returns once
+// every one of them has been applied in the exporter's memory, or says that
+// one failed. On a DPDK controller that is one BARRIER / BARRIER_ACK round
+// trip: the session delivers in order, so the ack comes after every put
+// before it has been applied (or refused, which the ack reports).
+#ifndef RSM_CORE_BARRIER_H_
+#define RSM_CORE_BARRIER_H_
+
+#include "absl/status/status.h"
+#include "rsm/rsmapi.h"
+
+namespace rsm::core {
+
+absl::Status InitBarrier(rsm_memseg_import_handle_t im_memseg,
+                         rsm_barrier_type_t type, rsmapi_barrier_t* barrier);
+absl::Status OpenBarrier(rsmapi_barrier_t* barrier);
+absl::Status OrderBarrier(rsmapi_barrier_t* barrier);
+absl::Status CloseBarrier(rsmapi_barrier_t* barrier);
+absl::Status DestroyBarrier(rsmapi_barrier_t* barrier);
+
+absl::Status SetBarrierMode(rsm_memseg_import_handle_t im_memseg,
+                            rsm_barrier_mode_t mode);
+absl::Status GetBarrierMode(rsm_memseg_import_handle_t im_memseg,
+                            rsm_barrier_mode_t* mode);
+
+}  // namespace rsm::core
+
+#endif  // RSM_CORE_BARRIER_H_

@@ -1,0 +1,28 @@
+// Signals and pollfds (reference/rsmapi.md §6.7, §7.5): each segment, export
+// or import, counts its pending events; a post adds one at the other end, a
+// successful wait takes one. The count lives in a pipe
+// (transport::EventCounter), which is also the descriptor a pollfd hands out.
+#ifndef RSM_CORE_SIGNALS_H_
+#define RSM_CORE_SIGNALS_H_
+
+#include <poll.h>
+
+#include "absl/status/status.h"
+#include "rsm/rsmapi.h"
+
+namespace rsm::core {
+
+// From an import handle: rings the exporter's segment. From an export
+// handle: rings every import of it, on every node.
+absl::Status SignalPost(void* memseg, uint_t flags);
+// `timeout` in ms; negative waits for ever.
+absl::Status SignalWait(void* memseg, int timeout);
+
+absl::Status GetPollfd(void* memseg, struct pollfd* fd);
+absl::Status ReleasePollfd(void* memseg);
+absl::Status SignalWaitPollfd(struct pollfd fds[], nfds_t nfds, int timeout,
+                              int* numfdsp);
+
+}  // namespace rsm::core
+
+#endif  // RSM_CORE_SIGNALS_H_

@@ -1,0 +1,168 @@
+#include "rsm/testing/capi_setups.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <ostream>
+#include <random>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "transport/testing/child_process.h"
+#include "transport/testing/test_cluster.h"
+
+namespace rsm::testing {
+namespace {
+
+// This node's id in the process's configuration (the embedded default's is
+// 1), as the topology reports it.
+rsm_node_id_t LocalNodeId() {
+  rsm_topology_t* topology = nullptr;
+  if (rsm_get_interconnect_topology(&topology) != RSM_SUCCESS) {
+    ADD_FAILURE() << "rsm_get_interconnect_topology failed";
+    return 0;
+  }
+  const rsm_node_id_t node = topology->topology_hdr.local_nodeid;
+  rsm_free_interconnect_topology(topology);
+  return node;
+}
+
+}  // namespace
+
+std::string SetupName(SetupKind kind) {
+  switch (kind) {
+    case SetupKind::kLoopback:
+      return "Loopback";
+    case SetupKind::kDpdk0:
+      return "Dpdk0";
+    case SetupKind::kTwoNodes:
+      return "TwoNodes";
+  }
+  return "Unknown";
+}
+
+std::string SetupParamName(const ::testing::TestParamInfo<SetupKind>& info) {
+  return SetupName(info.param);
+}
+
+void PrintTo(SetupKind kind, std::ostream* os) { *os << SetupName(kind); }
+
+std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
+  std::unique_ptr<Nodes> nodes(new Nodes());
+  nodes->kind_ = kind;
+  if (kind == SetupKind::kTwoNodes) {
+    const std::string prefix = absl::StrCat("rsmcapi", getpid());
+    if (!InitTestEal(prefix.c_str())) {
+      ADD_FAILURE() << "EAL initialisation failed";
+      return nullptr;
+    }
+    absl::StatusOr<std::unique_ptr<TwoNodeControllers>> two =
+        TwoNodeControllers::Create("capi");
+    if (!two.ok()) {
+      ADD_FAILURE() << "two nodes: " << two.status();
+      return nullptr;
+    }
+    nodes->two_nodes_ = *std::move(two);
+    nodes->exporter_ = nodes->two_nodes_->handle(2);
+    nodes->importer_ = nodes->two_nodes_->handle(1);
+    nodes->exporter_node_ = 2;
+    nodes->importer_node_ = 1;
+    return nodes;
+  }
+  unsetenv("RSM_CONFIG");  // the embedded default
+  char name[16];
+  std::strcpy(name, kind == SetupKind::kLoopback ? "loopback" : "dpdk0");
+  rsmapi_controller_handle_t controller = nullptr;
+  const int rc = rsm_get_controller(name, &controller);
+  if (rc != RSM_SUCCESS) {
+    ADD_FAILURE() << "rsm_get_controller(" << name << ") = " << rc;
+    return nullptr;
+  }
+  nodes->exporter_ = nodes->importer_ = controller;
+  nodes->exporter_node_ = nodes->importer_node_ = LocalNodeId();
+  if (nodes->exporter_node_ == 0) return nullptr;
+  return nodes;
+}
+
+bool RunOn(SetupKind kind, absl::FunctionRef<void(Nodes&)> body,
+           int timeout_seconds) {
+  return RunInChildProcess(
+      [&] {
+        std::unique_ptr<Nodes> nodes = Nodes::Open(kind);
+        if (nodes == nullptr) return;
+        body(*nodes);
+      },
+      timeout_seconds);
+}
+
+size_t Pages::PageSize() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
+
+Pages::Pages(size_t count) : data_(nullptr), size_(count * PageSize()) {
+  void* memory = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) {
+    ADD_FAILURE() << "mmap of " << size_ << " bytes failed";
+    size_ = 0;
+    return;
+  }
+  data_ = static_cast<uint8_t*>(memory);
+}
+
+Pages::~Pages() {
+  if (data_ != nullptr) munmap(data_, size_);
+}
+
+void Pages::Fill(uint8_t value) { std::memset(data_, value, size_); }
+
+void* UnmappedRange(size_t size) {
+  void* memory = mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+                      -1, 0);
+  if (memory == MAP_FAILED) {
+    ADD_FAILURE() << "mmap failed";
+    return nullptr;
+  }
+  munmap(memory, size);
+  return memory;
+}
+
+rsm_memseg_export_handle_t ExportAndPublish(
+    const Nodes& nodes, const Pages& memory, rsm_memseg_id_t* id,
+    uint_t flags, std::vector<rsmapi_access_entry_t> acl) {
+  rsm_memseg_export_handle_t exported = nullptr;
+  int rc = rsm_memseg_export_create(nodes.exporter(), &exported, memory.data(),
+                                    memory.size(), flags);
+  if (rc != RSM_SUCCESS) {
+    ADD_FAILURE() << "rsm_memseg_export_create = " << rc;
+    return nullptr;
+  }
+  rc = rsm_memseg_export_publish(exported, id, acl.data(),
+                                 static_cast<uint_t>(acl.size()));
+  if (rc != RSM_SUCCESS) {
+    ADD_FAILURE() << "rsm_memseg_export_publish = " << rc;
+    return nullptr;
+  }
+  return exported;
+}
+
+rsm_memseg_import_handle_t Connect(const Nodes& nodes, rsm_memseg_id_t id,
+                                   rsm_permission_t perm) {
+  rsm_memseg_import_handle_t imported = nullptr;
+  const int rc = rsm_memseg_import_connect(
+      nodes.importer(), nodes.exporter_node(), id, perm, &imported);
+  if (rc != RSM_SUCCESS) {
+    ADD_FAILURE() << "rsm_memseg_import_connect = " << rc;
+    return nullptr;
+  }
+  return imported;
+}
+
+std::vector<uint8_t> Pattern(size_t length, uint32_t seed) {
+  std::mt19937 random(seed);
+  std::vector<uint8_t> bytes(length);
+  for (uint8_t& byte : bytes) byte = static_cast<uint8_t>(random());
+  return bytes;
+}
+
+}  // namespace rsm::testing
