@@ -5,6 +5,7 @@
 /* mkstemp, setenv and unlink are POSIX, hidden by -std=c99 without this. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <poll.h>
 #include <rsm_dpdk.h>
 #include <rsmapi.h>
 #include <stdio.h>
@@ -63,6 +64,10 @@ static int segment_round(const char *name, int can_map) {
   uint32_t u32 = 32, g32 = 0;
   uint64_t u64 = 64, g64 = 0;
   char text[6] = "hello", back[6];
+  rsmapi_barrier_t barrier;
+  rsm_barrier_mode_t mode;
+  struct pollfd pfd;
+  int ready;
 
   CHECK(posix_memalign((void **)&memory, page, page), 0);
   CHECK(posix_memalign((void **)&other, page, page), 0);
@@ -130,6 +135,35 @@ static int segment_round(const char *name, int can_map) {
   CHECK(rsm_memseg_export_rebind(exp, other, 0, page), RSM_SUCCESS);
   CHECK(rsm_memseg_import_put(imp, 0, text, sizeof text), RSM_SUCCESS);
   CHECK(memcmp(other, text, sizeof text), 0);
+
+  /* EXPLICIT mode: puts stream, close_barrier waits until all applied. */
+  CHECK(rsm_memseg_import_init_barrier(imp, (rsm_barrier_type_t)0, &barrier),
+        RSM_SUCCESS);
+  CHECK(rsm_memseg_import_set_mode(imp, RSM_BARRIER_MODE_EXPLICIT),
+        RSM_SUCCESS);
+  CHECK(rsm_memseg_import_get_mode(imp, &mode), RSM_SUCCESS);
+  CHECK(mode, RSM_BARRIER_MODE_EXPLICIT);
+  CHECK(rsm_memseg_import_open_barrier(&barrier), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_put(imp, 512, text, sizeof text), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_order_barrier(&barrier), RSM_SUCCESS);
+  CHECK(rsm_memseg_import_close_barrier(&barrier), RSM_SUCCESS);
+  CHECK(memcmp(other + 512, text, sizeof text), 0);
+  CHECK(rsm_memseg_import_destroy_barrier(&barrier), RSM_SUCCESS);
+  /* Back to waiting for each put, so the put after unpublish below sees
+   * the revocation. */
+  CHECK(rsm_memseg_import_set_mode(imp, RSM_BARRIER_MODE_IMPLICIT),
+        RSM_SUCCESS);
+
+  /* Signals both ways; the importer waits through its pollfd. */
+  CHECK(rsm_intr_signal_post(imp, 0), RSM_SUCCESS);
+  CHECK(rsm_intr_signal_wait(exp, 1000), RSM_SUCCESS);
+  CHECK(rsm_intr_signal_wait(exp, 0), RSMERR_TIMEOUT);
+  CHECK(rsm_memseg_get_pollfd(imp, &pfd), RSM_SUCCESS);
+  CHECK(rsm_intr_signal_post(exp, 0), RSM_SUCCESS);
+  CHECK(rsm_intr_signal_wait_pollfd(&pfd, 1, 1000, &ready), RSM_SUCCESS);
+  CHECK(ready, 1);
+  CHECK(rsm_memseg_import_disconnect(imp), RSMERR_POLLFD_IN_USE);
+  CHECK(rsm_memseg_release_pollfd(imp), RSM_SUCCESS);
 
   CHECK(rsm_dpdk_get_counters(ctlr, &counters), RSM_SUCCESS);
   CHECK(counters.puts_applied > 0, strcmp(name, "loopback") != 0);
