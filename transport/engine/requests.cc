@@ -58,6 +58,11 @@ TransportResult Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
       checked != TransportResult::kOk) {
     return checked;
   }
+  // A peer already declared unreachable would have the message failed from
+  // the backlog, unseen by a caller that gave no completion: say so now.
+  if (FindSession(peer)->state == PeerSession::State::kUnreachable) {
+    return TransportResult::kPeerUnreachable;
+  }
   // The engine thread must not wait for frames: it is the one that frees
   // them.
   rte_mbuf* first = nullptr;
@@ -102,6 +107,9 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
   // A message's frames must all fit in the window at once, or a full window
   // of them could wait on frames still queued behind them.
   if (count > options_.window_frames) return TransportResult::kInvalid;
+  // Receivers refuse a frame whose bytes would run past 2^64; sent anyway,
+  // it would be retransmitted for ever and stall the session behind it.
+  if (offset > UINT64_MAX - payload.size()) return TransportResult::kInvalid;
 
   // Most messages are a frame or a few: no heap allocation for those.
   absl::InlinedVector<rte_mbuf*, 8> frames(count);

@@ -19,8 +19,9 @@ constexpr size_t kPutsInFlight = 16;
 
 SegmentResult SegmentService::AwaitReply(Completion& done,
                                          SegmentResult& result,
+                                         absl::Time deadline,
                                          absl::FunctionRef<void()> cancel) {
-  if (engine_->Wait(done, absl::Now() + kReplyTimeout).has_value()) {
+  if (engine_->Wait(done, deadline).has_value()) {
     return result;
   }
   // Withdraw it on the engine thread; if the engine stopped meanwhile,
@@ -65,9 +66,9 @@ SegmentResult SegmentService::Connect(ImportConnection& connection,
     return queued;
   });
   if (sent != TransportResult::kOk) return FromTransport(sent);
-  const SegmentResult result = AwaitReply(pending.done, pending.result, [&] {
-    pending_connects_.erase(connection.token);
-  });
+  const SegmentResult result =
+      AwaitReply(pending.done, pending.result, absl::Now() + kReplyTimeout,
+                 [&] { pending_connects_.erase(connection.token); });
   if (result != SegmentResult::kOk) {
     // A connect that failed must not look connected.
     connection.state.store(ConnectionState::kRevoked,
@@ -155,7 +156,7 @@ SegmentResult SegmentService::Barrier(ImportConnection& connection) {
   });
   if (sent == TransportResult::kInvalid) return SegmentResult::kNotConnected;
   if (sent != TransportResult::kOk) return FromTransport(sent);
-  return AwaitReply(pending.done, pending.result,
+  return AwaitReply(pending.done, pending.result, absl::Now() + kReplyTimeout,
                     [&] { pending_replies_.erase(tag); });
 }
 
@@ -230,11 +231,13 @@ SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
       result = SegmentResult::kOk;
       for (size_t i = 0; i < n; ++i) {
         PendingReply& get = batch[i];
-        const SegmentResult got = AwaitReply(get.done, get.result, [&] {
-          absl::erase_if(pending_replies_, [&](const auto& entry) {
-            return entry.second == &get;
-          });
-        });
+        // One deadline for the batch: its replies come together or not.
+        const SegmentResult got =
+            AwaitReply(get.done, get.result, deadline, [&] {
+              absl::erase_if(pending_replies_, [&](const auto& entry) {
+                return entry.second == &get;
+              });
+            });
         retry |= got == SegmentResult::kNoResources;
         if (result == SegmentResult::kOk) result = got;
       }

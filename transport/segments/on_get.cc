@@ -42,9 +42,12 @@ bool SegmentService::SendGetReply(const Deferred& get) {
       static_cast<uint64_t>(result), get.aux, data, nullptr);
   if (sent == TransportResult::kNoResources) return false;
   if (result == SegmentResult::kOk) {
-    counters_.gets_served.Add();
+    // Counted only when it left: a peer that is gone gets nothing.
+    if (sent == TransportResult::kOk) counters_.gets_served.Add();
   } else {
-    counters_.accesses_refused.Add();
+    (result == SegmentResult::kMalformed ? counters_.malformed
+                                         : counters_.accesses_refused)
+        .Add();
     if (result == SegmentResult::kNotConnected) {
       SendRevoke(get.segment_id, ImporterKey{get.peer, get.token});
     }

@@ -93,8 +93,11 @@ class SegmentService : public MessageSink {
   // Forgets the connection and tells the exporter (best effort: a lost
   // exporter forgets it anyway).
   void Disconnect(ImportConnection& connection);
-  // Returns once every byte is applied in the exporter's memory (the
-  // exporter applies a PUT before it acknowledges it), or on failure.
+  // Returns once the exporter has every byte: it applies a PUT before it
+  // acknowledges it, unless it refuses it (no right, out of bounds, unknown
+  // connection). A refusal is not in the ack: an unknown connection is
+  // answered with a REVOKE (the connection ends), the others are reported by
+  // the connection's next Barrier.
   SegmentResult Put(ImportConnection& connection, uint64_t offset,
                     absl::Span<const uint8_t> data);
   SegmentResult Get(ImportConnection& connection, uint64_t offset,
@@ -191,9 +194,10 @@ class SegmentService : public MessageSink {
   // imports.cc: sends GET requests for `pending` (run on the engine thread).
   void IssueGets(uint32_t segment_id, uint32_t token, uint64_t offset,
                  absl::Span<PendingReply> pending);
-  // Waits for a reply completion; on timeout withdraws `cancel` on the
-  // engine thread so the engine never writes after we return.
+  // Waits for a reply completion until `deadline`; then withdraws `cancel`
+  // on the engine thread so the engine never writes after we return.
   SegmentResult AwaitReply(Completion& done, SegmentResult& result,
+                           absl::Time deadline,
                            absl::FunctionRef<void()> cancel);
   uint32_t NextToken();
 
