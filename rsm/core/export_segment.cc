@@ -8,6 +8,7 @@
 #include "rsm/core/credentials.h"
 #include "rsm/core/handle_table.h"
 #include "rsm/core/rsm_status.h"
+#include "rsm/core/signals.h"
 
 namespace rsm::core {
 namespace {
@@ -64,6 +65,14 @@ absl::StatusOr<std::vector<transport::AccessEntry>> ValidAccessList(
     return RsmError(RSMERR_BAD_ACL, "invalid access list entry");
   }
   return acl;
+}
+
+absl::Status NotAnExport() {
+  return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
+}
+
+absl::Status NotPublished() {
+  return RsmError(RSMERR_SEG_NOT_PUBLISHED, "not published");
 }
 
 absl::Status CheckCreator(const ExportSegment& segment) {
@@ -139,10 +148,8 @@ absl::Status ExportCreate(rsmapi_controller_handle_t controller_handle,
     return RsmError(RSMERR_BAD_ADDR, "memory range is not mapped");
   }
   absl::StatusOr<std::unique_ptr<transport::EventCounter>> events =
-      transport::EventCounter::Create();
-  if (!events.ok()) {
-    return RsmError(RSMERR_INSUFFICIENT_RESOURCES, events.status().message());
-  }
+      NewEventCounter();
+  if (!events.ok()) return events.status();
   auto segment = std::make_shared<ExportSegment>();
   segment->events = *std::move(events);
   segment->controller = *controller;
@@ -160,9 +167,7 @@ absl::Status ExportCreate(rsmapi_controller_handle_t controller_handle,
 
 absl::Status ExportDestroy(rsm_memseg_export_handle_t memseg) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
-  if (segment == nullptr) {
-    return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
-  }
+  if (segment == nullptr) return NotAnExport();
   if (segment->pollfd_references.load(std::memory_order_acquire) > 0) {
     return RsmError(RSMERR_POLLFD_IN_USE, "a pollfd is still held");
   }
@@ -178,9 +183,7 @@ absl::Status ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
                           offset_t /*offset: ignored, as by Solaris*/,
                           size_t size) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
-  if (segment == nullptr) {
-    return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
-  }
+  if (segment == nullptr) return NotAnExport();
   if (vaddr == nullptr) return RsmError(RSMERR_BAD_ADDR, "vaddr is NULL");
   if ((segment->flags & RSM_ALLOW_REBIND) == 0) {
     return RsmError(RSMERR_REBIND_NOT_ALLOWED,
@@ -218,9 +221,7 @@ absl::Status ExportPublish(rsm_memseg_export_handle_t memseg,
     return RsmError(RSMERR_BAD_SEGID, "segment_id is NULL");
   }
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
-  if (segment == nullptr) {
-    return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
-  }
+  if (segment == nullptr) return NotAnExport();
   if (absl::Status list =
           CheckAccessListPointer(access_list, access_list_length);
       !list.ok()) {
@@ -254,13 +255,9 @@ absl::Status ExportRepublish(rsm_memseg_export_handle_t memseg,
                              rsmapi_access_entry_t access_list[],
                              uint_t access_list_length) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
-  if (segment == nullptr) {
-    return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
-  }
+  if (segment == nullptr) return NotAnExport();
   absl::MutexLock lock(&segment->mutex);
-  if (!segment->published) {
-    return RsmError(RSMERR_SEG_NOT_PUBLISHED, "not published");
-  }
+  if (!segment->published) return NotPublished();
   if (absl::Status list =
           CheckAccessListPointer(access_list, access_list_length);
       !list.ok()) {
@@ -281,13 +278,9 @@ absl::Status ExportRepublish(rsm_memseg_export_handle_t memseg,
 
 absl::Status ExportUnpublish(rsm_memseg_export_handle_t memseg) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
-  if (segment == nullptr) {
-    return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
-  }
+  if (segment == nullptr) return NotAnExport();
   absl::MutexLock lock(&segment->mutex);
-  if (!segment->published) {
-    return RsmError(RSMERR_SEG_NOT_PUBLISHED, "not published");
-  }
+  if (!segment->published) return NotPublished();
   if (absl::Status creator = CheckCreator(*segment); !creator.ok()) {
     return creator;
   }

@@ -7,6 +7,7 @@
 #include "rsm/core/handle_table.h"
 #include "rsm/core/result_codes.h"
 #include "rsm/core/rsm_status.h"
+#include "rsm/core/signals.h"
 #include "transport/segments/access_control.h"
 
 namespace rsm::core {
@@ -48,10 +49,8 @@ absl::Status ImportConnect(rsmapi_controller_handle_t controller_handle,
                     "the loopback controller reaches only this node");
   }
   absl::StatusOr<std::unique_ptr<transport::EventCounter>> events =
-      transport::EventCounter::Create();
-  if (!events.ok()) {
-    return RsmError(RSMERR_INSUFFICIENT_RESOURCES, events.status().message());
-  }
+      NewEventCounter();
+  if (!events.ok()) return events.status();
   auto segment = std::make_shared<ImportSegment>();
   segment->events = *std::move(events);
   segment->connection.events = segment->events.get();
@@ -97,9 +96,6 @@ absl::Status ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
   if (segment->mapped) {
     return RsmError(RSMERR_SEG_ALREADY_MAPPED, "already mapped");
   }
-  if (!segment->connection.connected()) {
-    return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
-  }
   if ((perm & ~transport::kPermReadWrite) != 0) {
     return RsmError(RSMERR_BAD_PERMS, "perm above RSM_PERM_RDWR");
   }
@@ -117,12 +113,23 @@ absl::Status ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
       reinterpret_cast<uintptr_t>(*address) % page != 0) {
     return RsmError(RSMERR_BAD_MEM_ALIGNMENT, "address is not page aligned");
   }
+  // The arguments are checked first: Solaris's mmap failed afterwards,
+  // with ENODEV (RSMERR_CONN_ABORTED) on a connection that had been ended.
+  if (!segment->connection.connected()) {
+    return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
+  }
   // Remote memory cannot be reached with loads and stores over Ethernet:
   // only a segment this process exports can be mapped (loopback, or a
   // same-node import on a DPDK controller), and then only where it is.
   const std::optional<transport::ExportTable::View> memory =
       segment->controller->backend().LocalMemory(segment->connection);
   if (!memory.has_value()) {
+    // A same-node segment that is no longer published: its importers are
+    // being disconnected (the REVOKE may not have looped back yet).
+    if (segment->connection.exporter_node ==
+        segment->controller->local_node()) {
+      return RsmError(RSMERR_CONN_ABORTED, "the segment was unpublished");
+    }
     return RsmError(RSMERR_MAP_FAILED,
                     "this controller cannot map remote memory");
   }

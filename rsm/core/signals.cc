@@ -89,6 +89,14 @@ absl::Status PostError(SegmentResult result) {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<EventCounter>> NewEventCounter() {
+  absl::StatusOr<std::unique_ptr<EventCounter>> events = EventCounter::Create();
+  if (!events.ok()) {
+    return RsmError(RSMERR_INSUFFICIENT_RESOURCES, events.status().message());
+  }
+  return events;
+}
+
 absl::Status SignalPost(void* memseg, uint_t flags) {
   absl::StatusOr<AnySegment> segment = FindSegment(memseg);
   if (!segment.ok()) return segment.status();

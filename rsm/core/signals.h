@@ -7,10 +7,18 @@
 
 #include <poll.h>
 
+#include <memory>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "rsm/rsmapi.h"
+#include "transport/segments/event_counter.h"
 
 namespace rsm::core {
+
+// A segment's event count; RSMERR_INSUFFICIENT_RESOURCES when the process
+// has no descriptor left for its pipe.
+absl::StatusOr<std::unique_ptr<transport::EventCounter>> NewEventCounter();
 
 // From an import handle: rings the exporter's segment. From an export
 // handle: rings every import of it, on every node.
