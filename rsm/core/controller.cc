@@ -98,6 +98,15 @@ absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
       transport::MacToHardwareAddress(port->mac), *std::move(backend));
 }
 
+Controller* ControllerRegistry::FindOpened(absl::string_view name) {
+  const std::string canonical = CanonicalControllerName(name);
+  absl::MutexLock lock(&mutex_);
+  for (const std::unique_ptr<Controller>& controller : controllers_) {
+    if (controller->name() == canonical) return controller.get();
+  }
+  return nullptr;
+}
+
 Controller* ControllerRegistry::Adopt(std::unique_ptr<Controller> controller) {
   absl::MutexLock lock(&mutex_);
   controller->references_ = 1;

@@ -71,6 +71,10 @@ class ControllerRegistry {
   // RSMERR_CTLR_NOT_PRESENT for one that has been released.
   absl::StatusOr<Controller*> Find(const void* handle);
 
+  // The controller called `name` if this process has opened it (held or
+  // not), else nullptr. Takes no reference.
+  Controller* FindOpened(absl::string_view name);
+
   // For tests that run several nodes in one process: registers a controller
   // built by hand (e.g. on a test fabric's port) holding one reference, and
   // returns its handle.

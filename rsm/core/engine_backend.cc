@@ -13,6 +13,9 @@ absl::StatusOr<std::unique_ptr<EngineBackend>> EngineBackend::Create(
   backend->engine_ = *std::move(engine);
   backend->service_.Attach(backend->engine_.get());
   backend->engine_->StartThread();
+  // Paths are reported active only once a peer has answered, so the
+  // handshakes start now rather than at the first connect.
+  backend->engine_->OpenAllSessions();
   return backend;
 }
 

@@ -26,6 +26,9 @@ class EngineBackend : public SegmentBackend {
 
   uint32_t local_node() const override { return engine_->node_id(); }
   void Shutdown() override { engine_->Stop(); }
+  bool PathActive(uint32_t node) override {
+    return engine_->SessionEstablished(node);
+  }
   rsm_dpdk_counters_t Counters() const override;
   SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
                         transport::ExportAccess access,

@@ -28,6 +28,9 @@ class SegmentBackend {
 
   // This node's id on the controller.
   virtual uint32_t local_node() const = 0;
+  // Whether `node` answers on this controller right now (a session with it
+  // is established).
+  virtual bool PathActive(uint32_t /*node*/) { return false; }
   // Traffic so far; all zero where no frames are sent.
   virtual rsm_dpdk_counters_t Counters() const { return {}; }
   // Stops serving for good (the engine's thread ends); later calls fail.

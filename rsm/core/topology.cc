@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "rsm/core/controller.h"
 #include "rsm/core/runtime.h"
 #include "transport/port.h"
 
@@ -48,17 +49,23 @@ absl::StatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
   for (const transport::ControllerConfig& controller : cluster.controllers) {
     absl::StatusOr<transport::PortInfo> port = LocalPort(cluster, controller);
     if (!port.ok()) return port.status();
+    Controller* opened =
+        ControllerRegistry::Instance().FindOpened(controller.name);
     LocalControllerInfo local{
         controller.name, transport::MacToHardwareAddress(port->mac), {}};
     for (const transport::NodeConfig& node : cluster.nodes) {
       if (node.id == cluster.node_id) continue;
       for (const auto& [name, mac] : node.controller_macs) {
         if (name != controller.name) continue;
-        // Peer sessions come with the transport engine; until one is
-        // established no path is known to work, so every path is reported
-        // down rather than guessed active.
+        // Active once this process has opened the controller and the peer's
+        // engine answers its handshake; down otherwise (unknown is not
+        // reported as working).
+        const uint_t state =
+            opened != nullptr && opened->backend().PathActive(node.id)
+                ? RSM_CONNECTION_ACTIVE
+                : kPathDown;
         local.remotes.push_back(
-            {node.id, name, transport::MacToHardwareAddress(mac), kPathDown});
+            {node.id, name, transport::MacToHardwareAddress(mac), state});
       }
     }
     controllers.push_back(std::move(local));

@@ -70,6 +70,14 @@ class Engine {
   // of any the task sends, so a task's request never overtakes them.
   TransportResult RunOnEngine(absl::FunctionRef<void()> task);
 
+  // Opens a session with every peer now rather than at its first message,
+  // so whether a peer answers is known before anyone sends to it (the
+  // RSMAPI topology reports it). Any thread.
+  void OpenAllSessions();
+  // Whether the session with `node` is established. Any thread (it asks the
+  // engine thread); false for a node that is not a peer or a stopped engine.
+  bool SessionEstablished(uint32_t node);
+
   // Engine thread only (a sink callback or a task): queues a message for
   // `peer` without blocking or going through the ring — replies are sent
   // this way. kNoResources at once when the pool is empty.
@@ -130,6 +138,8 @@ class Engine {
   void ReleaseDriver();
 
   PeerSession* FindSession(uint32_t node);
+  // sessions.cc: an idle session starts its handshake.
+  void StartConnecting(PeerSession& session);
   uint32_t NextIncarnation();
   uint64_t Now() const;
   uint64_t NowMicros() const;

@@ -180,9 +180,7 @@ bool Engine::FillWindows() {
         work = true;
         break;
       case PeerSession::State::kIdle:
-        session.state = PeerSession::State::kConnecting;
-        session.connect_started_tsc = Now();
-        SendHello(session);
+        StartConnecting(session);
         work = true;
         break;
       case PeerSession::State::kConnecting:
