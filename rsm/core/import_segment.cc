@@ -96,7 +96,8 @@ absl::Status ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
   if (segment->mapped) {
     return RsmError(RSMERR_SEG_ALREADY_MAPPED, "already mapped");
   }
-  if ((perm & ~transport::kPermReadWrite) != 0) {
+  // As Solaris compared it: a number above 0600, not bits outside it.
+  if (perm > RSM_PERM_RDWR) {
     return RsmError(RSMERR_BAD_PERMS, "perm above RSM_PERM_RDWR");
   }
   if (length == 0) return RsmError(RSMERR_BAD_LENGTH, "length is 0");

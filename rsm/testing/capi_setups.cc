@@ -1,5 +1,7 @@
 #include "rsm/testing/capi_setups.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -9,24 +11,36 @@
 #include <random>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "rsm/core/controller.h"
 #include "transport/testing/child_process.h"
 #include "transport/testing/test_cluster.h"
 
 namespace rsm::testing {
 namespace {
 
-// This node's id in the process's configuration (the embedded default's is
-// 1), as the topology reports it.
-rsm_node_id_t LocalNodeId() {
-  rsm_topology_t* topology = nullptr;
-  if (rsm_get_interconnect_topology(&topology) != RSM_SUCCESS) {
-    ADD_FAILURE() << "rsm_get_interconnect_topology failed";
+// This node's id on `handle`'s controller (the embedded default's is 1).
+rsm_node_id_t LocalNodeOf(rsmapi_controller_handle_t handle) {
+  absl::StatusOr<core::Controller*> controller =
+      core::ControllerRegistry::Instance().Find(handle);
+  if (!controller.ok()) {
+    ADD_FAILURE() << "controller: " << controller.status();
     return 0;
   }
-  const rsm_node_id_t node = topology->topology_hdr.local_nodeid;
-  rsm_free_interconnect_topology(topology);
-  return node;
+  return (*controller)->local_node();
+}
+
+// InitTestEal, keeping this thread's CPU affinity: EAL pins the calling
+// thread to its main lcore, and the engine threads it starts would inherit
+// that, leaving every thread of every DPDK test process on CPU 0.
+bool InitEalKeepingAffinity(const char* prefix) {
+  cpu_set_t affinity;
+  const bool saved =
+      pthread_getaffinity_np(pthread_self(), sizeof affinity, &affinity) == 0;
+  const bool up = InitTestEal(prefix);
+  if (saved) pthread_setaffinity_np(pthread_self(), sizeof affinity, &affinity);
+  return up;
 }
 
 }  // namespace
@@ -54,7 +68,7 @@ std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
   nodes->kind_ = kind;
   if (kind == SetupKind::kTwoNodes) {
     const std::string prefix = absl::StrCat("rsmcapi", getpid());
-    if (!InitTestEal(prefix.c_str())) {
+    if (!InitEalKeepingAffinity(prefix.c_str())) {
       ADD_FAILURE() << "EAL initialisation failed";
       return nullptr;
     }
@@ -81,7 +95,7 @@ std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
     return nullptr;
   }
   nodes->exporter_ = nodes->importer_ = controller;
-  nodes->exporter_node_ = nodes->importer_node_ = LocalNodeId();
+  nodes->exporter_node_ = nodes->importer_node_ = LocalNodeOf(controller);
   if (nodes->exporter_node_ == 0) return nullptr;
   return nodes;
 }
@@ -117,8 +131,8 @@ Pages::~Pages() {
 void Pages::Fill(uint8_t value) { std::memset(data_, value, size_); }
 
 void* UnmappedRange(size_t size) {
-  void* memory = mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
+  void* memory =
+      mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) {
     ADD_FAILURE() << "mmap failed";
     return nullptr;
@@ -128,8 +142,8 @@ void* UnmappedRange(size_t size) {
 }
 
 rsm_memseg_export_handle_t ExportAndPublish(
-    const Nodes& nodes, const Pages& memory, rsm_memseg_id_t* id,
-    uint_t flags, std::vector<rsmapi_access_entry_t> acl) {
+    const Nodes& nodes, const Pages& memory, rsm_memseg_id_t* id, uint_t flags,
+    std::vector<rsmapi_access_entry_t> acl) {
   rsm_memseg_export_handle_t exported = nullptr;
   int rc = rsm_memseg_export_create(nodes.exporter(), &exported, memory.data(),
                                     memory.size(), flags);

@@ -33,13 +33,11 @@ absl::StatusOr<std::unique_ptr<TwoNodeControllers>> TwoNodeControllers::Create(
     absl::StatusOr<std::unique_ptr<core::EngineBackend>> backend =
         core::EngineBackend::Create(options);
     if (!backend.ok()) return backend.status();
-    nodes->controllers_[node - 1] =
-        core::ControllerRegistry::Instance().Adopt(
-            std::make_unique<core::Controller>(
-                absl::StrCat(name, ".node", node), core::Controller::Kind::kDpdk,
-                core::DpdkControllerAttributes(),
-                transport::MacToHardwareAddress(options.mac),
-                *std::move(backend)));
+    nodes->controllers_[node - 1] = core::ControllerRegistry::Instance().Adopt(
+        std::make_unique<core::Controller>(
+            absl::StrCat(name, ".node", node), core::Controller::Kind::kDpdk,
+            core::DpdkControllerAttributes(),
+            transport::MacToHardwareAddress(options.mac), *std::move(backend)));
   }
   return nodes;
 }

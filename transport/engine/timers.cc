@@ -16,17 +16,21 @@ bool Engine::FireTimers() {
   const uint64_t initial_rto = tsc_.initial_retransmit;
   bool work = false;
   // Nobody drove this engine for a while (caller-driven mode with an idle
-  // application): the silence was ours, so peers get a fresh hearing before
-  // anyone is judged unreachable.
-  const bool were_away =
-      last_timers_tsc_ != 0 && now - last_timers_tsc_ > heartbeat;
+  // application, or a descheduled engine thread): the silence was ours, so
+  // the time away is not held against peers. Only that time: a peer that
+  // also stays silent while we run is still found out, however often we are
+  // away.
+  const uint64_t away =
+      last_timers_tsc_ != 0 && now - last_timers_tsc_ > heartbeat
+          ? now - last_timers_tsc_
+          : 0;
   last_timers_tsc_ = now;
   for (const std::unique_ptr<PeerSession>& owned : sessions_) {
     PeerSession& session = *owned;
-    if (were_away) {
-      session.last_heard_tsc = std::max(session.last_heard_tsc, now);
+    if (away > 0) {
+      session.last_heard_tsc = std::min(now, session.last_heard_tsc + away);
       session.connect_started_tsc =
-          std::max(session.connect_started_tsc, now - heartbeat);
+          std::min(now, session.connect_started_tsc + away);
     }
     switch (session.state) {
       case PeerSession::State::kIdle:
