@@ -117,7 +117,7 @@ Controller* ControllerRegistry::Adopt(std::unique_ptr<Controller> controller) {
 void ControllerRegistry::StopEngines() {
   absl::MutexLock lock(&mutex_);
   for (const std::unique_ptr<Controller>& controller : controllers_) {
-    controller->backend().Shutdown();
+    controller->backend().Close();
   }
 }
 

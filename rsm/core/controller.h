@@ -80,8 +80,9 @@ class ControllerRegistry {
   // returns its handle.
   Controller* Adopt(std::unique_ptr<Controller> controller);
 
-  // Stops every controller's engine (at exit: their threads must not run on
-  // while the process is torn down). Handles stay valid; their calls fail.
+  // Stops every controller's engine once what is under way has finished,
+  // and closes its port (at exit: engine threads must not run on while the
+  // process is torn down). Handles stay valid; their calls fail.
   void StopEngines();
 
  private:

@@ -37,6 +37,13 @@ rsm_dpdk_counters_t EngineBackend::Counters() const {
   return counters;
 }
 
+void EngineBackend::Close() {
+  // Long enough for a few retransmissions to a live peer; a dead one is
+  // not waited for much longer than that.
+  engine_->StopWhenQuiet(absl::Milliseconds(200));
+  engine_->ClosePort();
+}
+
 EngineBackend::~EngineBackend() {
   if (engine_ != nullptr) Shutdown();
 }

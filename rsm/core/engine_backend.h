@@ -26,6 +26,7 @@ class EngineBackend : public SegmentBackend {
 
   uint32_t local_node() const override { return engine_->node_id(); }
   void Shutdown() override { engine_->Stop(); }
+  void Close() override;
   bool PathActive(uint32_t node) override {
     return engine_->SessionEstablished(node);
   }

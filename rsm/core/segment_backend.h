@@ -35,6 +35,9 @@ class SegmentBackend {
   virtual rsm_dpdk_counters_t Counters() const { return {}; }
   // Stops serving for good (the engine's thread ends); later calls fail.
   virtual void Shutdown() {}
+  // The same at process exit, gracefully: what is under way finishes first
+  // (acks go out, peers acknowledge our last frames), and the port closes.
+  virtual void Close() {}
 
   // Exporter side.
   // Signals posted to the segment land in `events`.

@@ -117,7 +117,14 @@ absl::Status SignalPost(void* memseg, uint_t flags) {
   }
   const SegmentResult result = imported.controller->backend().PostToExporter(
       imported.connection, accumulate);
-  if (!imported.connection.connected()) {
+  // Delivered is delivered, even if the exporter ended the connection just
+  // after (it may wake, read and unpublish at once).
+  if (result == SegmentResult::kOk) return absl::OkStatus();
+  // The exporter's node stopped answering while this post was in flight:
+  // that is what the caller is told (docs/compatibility.md), although
+  // giving the node up also ended the connection.
+  if (result != SegmentResult::kPeerUnreachable &&
+      !imported.connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
   return PostError(result);

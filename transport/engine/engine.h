@@ -110,6 +110,13 @@ class Engine {
   // and later sends fail at once. Any thread; idempotent.
   void Stop();
   bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+  // A stop that first lets what is under way finish, for a process that
+  // exits: waits (up to `at_most`) until every established session has
+  // nothing queued, in flight or left to acknowledge, then Stop().
+  void StopWhenQuiet(absl::Duration at_most);
+  // After Stop: closes the port for good (a memif server removes its
+  // socket). The port cannot be used again in this process.
+  void ClosePort();
 
   uint32_t node_id() const { return options_.node_id; }
   // Largest payload one frame carries on this port.

@@ -1,5 +1,8 @@
 // Session management asked for from outside the loop: opening every session
-// at once, and reading a session's state.
+// at once, reading a session's state, and stopping once every session is
+// quiet.
+#include <rte_ethdev.h>
+
 #include "transport/engine/engine.h"
 
 namespace rsm::transport {
@@ -28,6 +31,27 @@ bool Engine::SessionEstablished(uint32_t node) {
                   session->state == PeerSession::State::kEstablished;
   });
   return established;
+}
+
+void Engine::StopWhenQuiet(absl::Duration at_most) {
+  const absl::Time deadline = absl::Now() + at_most;
+  for (bool quiet = false; !quiet && absl::Now() < deadline;) {
+    quiet = true;
+    const TransportResult ran = RunOnEngine([&] {
+      for (const std::unique_ptr<PeerSession>& session : sessions_) {
+        if (session->state != PeerSession::State::kEstablished) continue;
+        quiet = quiet && session->backlog.empty() &&
+                session->in_flight() == 0 && !session->ack_due;
+      }
+    });
+    if (ran != TransportResult::kOk) break;
+    if (!quiet) absl::SleepFor(absl::Microseconds(100));
+  }
+  Stop();
+}
+
+void Engine::ClosePort() {
+  if (stopped()) rte_eth_dev_close(options_.port_id);
 }
 
 }  // namespace rsm::transport
