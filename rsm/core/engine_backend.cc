@@ -45,7 +45,7 @@ void EngineBackend::Close() {
 }
 
 EngineBackend::~EngineBackend() {
-  if (engine_ != nullptr) Shutdown();
+  if (engine_ != nullptr) engine_->Stop();
 }
 
 SegmentBackend::SegmentResult EngineBackend::Publish(

@@ -54,7 +54,7 @@ EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout) {
   // short spin catches it without a sleep and a wake.
   constexpr int kSpins = 64;
   // poll(2) takes an int of milliseconds; long timeouts sleep in steps.
-  constexpr int64_t kLongestSleepMs = 3600 * 1000;
+  constexpr int64_t kLongestSleepMs = int64_t{3600} * 1000;
   for (int i = 0; i < kSpins; ++i) {
     if (TryConsume()) return WaitResult::kConsumed;
   }

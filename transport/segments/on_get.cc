@@ -67,8 +67,9 @@ void SegmentService::OnReply(uint32_t peer, const wire::FrameHeader& header,
   pending_replies_.erase(it);
   if (header.offset == static_cast<uint64_t>(SegmentResult::kOk) &&
       payload.size() == pending.length) {
-    if (!payload.empty())
+    if (!payload.empty()) {
       std::memcpy(pending.into, payload.data(), payload.size());
+    }
     pending.result = SegmentResult::kOk;
   } else if (header.offset != 0 && header.offset <= UINT32_MAX &&
              IsWireResult(static_cast<uint32_t>(header.offset))) {

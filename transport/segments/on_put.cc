@@ -15,8 +15,9 @@ void SegmentService::OnPut(uint32_t peer, const wire::FrameHeader& header,
     RefuseAccess(peer, header, access.result);
     return;
   }
-  if (!payload.empty())
+  if (!payload.empty()) {
     std::memcpy(access.where, payload.data(), payload.size());
+  }
   counters_.puts_applied.Add();
 }
 

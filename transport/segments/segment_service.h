@@ -128,12 +128,12 @@ class SegmentService : public MessageSink {
     Completion done;
   };
   struct PendingReply {
-    uint32_t peer = 0;
-    wire::FrameType reply_type = wire::FrameType::kGetReply;
     uint8_t* into = nullptr;
+    uint32_t peer = 0;
     uint32_t length = 0;
-    bool unsent = true;  // not (yet) sent: IssueGets sends it
     SegmentResult result = SegmentResult::kOk;
+    wire::FrameType reply_type = wire::FrameType::kGetReply;
+    bool unsent = true;  // not (yet) sent: IssueGets sends it
     Completion done;
   };
   // A reply that found no free frame; sent by Poll, in order. A GET's data
