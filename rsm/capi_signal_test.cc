@@ -229,6 +229,8 @@ TEST_P(SignalTest, EveryPostIsOneWaitInBothDirections) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     ASSERT_EQ(rsm_intr_signal_post(segment.exported(), 0), RSM_SUCCESS);
     forever.join();
+    // The other import got the same post (queued to it separately).
+    Settle(segment.imported());
     EXPECT_EQ(Drain(segment.imported()), 1);
   });
 }
@@ -739,7 +741,15 @@ TEST(StoppedExporter, PostIsUnreachableThenConnAborted) {
     EXPECT_EQ(WithinDeadline("a post to a stopped node",
                              [&] { return rsm_intr_signal_post(imported, 0); }),
               RSMERR_REMOTE_NODE_UNREACHABLE);
+    // The engine fails what was in flight, then ends the node's
+    // connections: a post in between still meets the unreachable node.
     // From then on the connection is known to be lost.
+    int rc = RSM_SUCCESS;
+    ASSERT_TRUE(WaitFor([&] {
+      rc = rsm_intr_signal_post(imported, 0);
+      return rc != RSMERR_REMOTE_NODE_UNREACHABLE;
+    })) << "the connection to a lost node never ended";
+    EXPECT_EQ(rc, RSMERR_CONN_ABORTED);
     EXPECT_EQ(rsm_intr_signal_post(imported, 0), RSMERR_CONN_ABORTED);
     EXPECT_EQ(rsm_intr_signal_post(imported, RSM_SIGPOST_NO_ACCUMULATE),
               RSMERR_CONN_ABORTED);
