@@ -68,7 +68,7 @@
 #include "transport/engine/engine.h"
 #include "transport/engine/engine_options.h"
 #include "transport/engine/message_sink.h"
-#include "transport/engine/transport_result.h"
+#include "transport/result.h"
 #include "transport/port.h"
 #include "transport/testing/ring_fabric.h"
 #include "transport/wire/frame.h"
@@ -215,14 +215,14 @@ class ProtocolPair {
 // One put of `payload` to node 2, until node 2's ACK completes it. With
 // `driven`, node 1 runs its engine in a loop instead of Engine::Wait.
 // kOk, or why not (nullopt: the deadline passed).
-std::optional<TransportResult> PutRoundTrip(Engine& engine,
+std::optional<Result> PutRoundTrip(Engine& engine,
                                             Completion& completion,
                                             absl::Span<const uint8_t> payload,
                                             bool driven, absl::Time deadline) {
   completion.Reset();
-  const TransportResult sent = engine.SendMessage(
+  const Result sent = engine.SendMessage(
       kReceiver, wire::FrameType::kPut, kSegmentId, 0, 0, payload, &completion);
-  if (sent != TransportResult::kOk) return sent;
+  if (sent != Result::kOk) return sent;
   if (driven) {
     while (!completion.IsDone()) engine.TryDrive();
   }
@@ -230,10 +230,10 @@ std::optional<TransportResult> PutRoundTrip(Engine& engine,
 }
 
 void Fail(benchmark::State& state, const char* what,
-          std::optional<TransportResult> result) {
+          std::optional<Result> result) {
   const std::string message = absl::StrCat(
       what, ": ",
-      result.has_value() ? TransportResultName(*result) : "timed out");
+      result.has_value() ? ResultName(*result) : "timed out");
   state.SkipWithError(message.c_str());
 }
 
@@ -248,9 +248,9 @@ void ProtocolRoundTrip(benchmark::State& state, bool driven) {
   const std::vector<uint8_t> payload(static_cast<size_t>(state.range(0)), 0xA5);
   Completion completion;
   for (int i = 0; i < kWarmUpRoundTrips; ++i) {
-    const std::optional<TransportResult> result = PutRoundTrip(
+    const std::optional<Result> result = PutRoundTrip(
         engine, completion, payload, driven, absl::Now() + kRoundTripTimeout);
-    if (result != TransportResult::kOk) {
+    if (result != Result::kOk) {
       Fail(state, "warm-up put", result);
       return;
     }
@@ -266,14 +266,14 @@ void ProtocolRoundTrip(benchmark::State& state, bool driven) {
   uint64_t failed = 0;
   for (auto _ : state) {
     const uint64_t start = rte_rdtsc();
-    const std::optional<TransportResult> result =
+    const std::optional<Result> result =
         PutRoundTrip(engine, completion, payload, driven, deadline);
     if (!result.has_value()) {
       // Still in flight: the completion must not be reused.
       Fail(state, "put", result);
       break;
     }
-    if (*result != TransportResult::kOk) {
+    if (*result != Result::kOk) {
       ++failed;
       continue;
     }

@@ -30,8 +30,8 @@
 
 #include "benchmark/benchmark.h"
 #include "rsm/core/controller.h"
-#include "rsm/core/engine_backend.h"
 #include "rsm/rsmapi.h"
+#include "transport/segments/segment_service.h"
 
 namespace {
 
@@ -110,16 +110,17 @@ void BM_EngineMessage(benchmark::State& state) {
   auto* controller =
       *rsm::core::ControllerRegistry::Instance().Find(segment.controller);
   auto& engine =
-      static_cast<rsm::core::EngineBackend&>(controller->backend()).engine();
+      static_cast<rsm::transport::SegmentService&>(controller->backend())
+          .engine();
   std::vector<uint8_t> payload(state.range(0), 1);
   rsm::transport::Completion done;
   Timed(state, [&] {
     done.Reset();
     // Segment id 0 names nothing: the exporter refuses it after the ack,
     // which is all this measures.
-    if (engine.SendMessage(
-            engine.node_id(), rsm::transport::wire::FrameType::kPut, 0, 0, 0,
-            payload, &done) != rsm::transport::TransportResult::kOk) {
+    if (engine.SendMessage(engine.node_id(),
+                           rsm::transport::wire::FrameType::kPut, 0, 0, 0,
+                           payload, &done) != rsm::transport::Result::kOk) {
       return 1;
     }
     return static_cast<int>(*engine.Wait(done, absl::InfiniteFuture()));

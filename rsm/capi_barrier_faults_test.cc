@@ -143,7 +143,7 @@ TEST(BarrierUnderFaults, SuccessfulSpansAreWholeInTheExportersMemory) {
         // The faults were really injected: read once the engines stopped.
         for (int node = 1; node <= 2; ++node) {
           const uint64_t retransmits =
-              cluster.controller(node).backend().Counters().retransmits;
+              cluster.controller(node).backend().Traffic().retransmits;
           cluster.Stop(node);
           const transport::FaultCounters injected =
               cluster.InjectedOnReceive(node);

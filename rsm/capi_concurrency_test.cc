@@ -222,7 +222,7 @@ TEST(Concurrency, PuttersPosterAndWaitersAcrossTwoNodes) {
                       static_cast<unsigned long long>((*cluster)
                                                           ->controller(node)
                                                           .backend()
-                                                          .Counters()
+                                                          .Traffic()
                                                           .retransmits));
         }
       },

@@ -8,7 +8,7 @@ namespace {
 
 using rsm::core::Controller;
 using rsm::core::ControllerRegistry;
-using rsm::core::RsmCode;
+using rsm::core::RsmStatusOr;
 
 rsmapi_controller_handle_t ToHandle(Controller* controller) {
   return reinterpret_cast<rsmapi_controller_handle_t>(controller);
@@ -19,9 +19,9 @@ rsmapi_controller_handle_t ToHandle(Controller* controller) {
 extern "C" int rsm_get_controller(char* name,
                                   rsmapi_controller_handle_t* controller) {
   if (controller == nullptr) return RSMERR_BAD_CTLR_HNDL;
-  absl::StatusOr<Controller*> acquired = ControllerRegistry::Instance().Acquire(
+  RsmStatusOr<Controller*> acquired = ControllerRegistry::Instance().Acquire(
       name == nullptr ? "loopback" : name);
-  if (!acquired.ok()) return RsmCode(acquired.status());
+  if (!acquired.ok()) return acquired.status().code();
   *controller = ToHandle(*acquired);
   return RSM_SUCCESS;
 }
@@ -30,14 +30,14 @@ extern "C" int rsm_get_controller_attr(rsmapi_controller_handle_t chdl,
                                        rsmapi_controller_attr_t* attr) {
   if (chdl == nullptr) return RSMERR_BAD_CTLR_HNDL;
   if (attr == nullptr) return RSMERR_BAD_ADDR;
-  absl::StatusOr<Controller*> controller =
+  RsmStatusOr<Controller*> controller =
       ControllerRegistry::Instance().Find(chdl);
-  if (!controller.ok()) return RsmCode(controller.status());
+  if (!controller.ok()) return controller.status().code();
   *attr = (*controller)->attributes();
   return RSM_SUCCESS;
 }
 
 extern "C" int rsm_release_controller(rsmapi_controller_handle_t controller) {
   if (controller == nullptr) return RSMERR_BAD_CTLR_HNDL;
-  return RsmCode(ControllerRegistry::Instance().Release(controller));
+  return ControllerRegistry::Instance().Release(controller).code();
 }

@@ -6,82 +6,87 @@
 
 using rsm::core::Access;
 using rsm::core::Direction;
-using rsm::core::RsmCode;
 
 extern "C" int rsm_memseg_import_put(rsm_memseg_import_handle_t im_memseg,
                                      off_t offset, void* src_addr,
                                      size_t length) {
-  return RsmCode(
-      Access(im_memseg, Direction::kPut, offset, src_addr, 1, length));
+  return Access(im_memseg, Direction::kPut, offset, src_addr, 1, length).code();
 }
 
 extern "C" int rsm_memseg_import_get(rsm_memseg_import_handle_t im_memseg,
                                      off_t offset, void* dst_addr,
                                      size_t length) {
-  return RsmCode(
-      Access(im_memseg, Direction::kGet, offset, dst_addr, 1, length));
+  return Access(im_memseg, Direction::kGet, offset, dst_addr, 1, length).code();
 }
 
 extern "C" int rsm_memseg_import_put8(rsm_memseg_import_handle_t im_memseg,
                                       off_t offset, uint8_t* datap,
                                       ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kPut, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kPut, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_get8(rsm_memseg_import_handle_t im_memseg,
                                       off_t offset, uint8_t* datap,
                                       ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kGet, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kGet, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_put16(rsm_memseg_import_handle_t im_memseg,
                                        off_t offset, uint16_t* datap,
                                        ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kPut, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kPut, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_get16(rsm_memseg_import_handle_t im_memseg,
                                        off_t offset, uint16_t* datap,
                                        ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kGet, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kGet, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_put32(rsm_memseg_import_handle_t im_memseg,
                                        off_t offset, uint32_t* datap,
                                        ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kPut, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kPut, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_get32(rsm_memseg_import_handle_t im_memseg,
                                        off_t offset, uint32_t* datap,
                                        ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kGet, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kGet, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_put64(rsm_memseg_import_handle_t im_memseg,
                                        off_t offset, uint64_t* datap,
                                        ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kPut, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kPut, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_get64(rsm_memseg_import_handle_t im_memseg,
                                        off_t offset, uint64_t* datap,
                                        ulong_t rep_cnt) {
-  return RsmCode(Access(im_memseg, Direction::kGet, offset, datap,
-                        sizeof *datap, rep_cnt));
+  return Access(im_memseg, Direction::kGet, offset, datap, sizeof *datap,
+                rep_cnt)
+      .code();
 }
 
 extern "C" int rsm_memseg_import_putv(rsm_scat_gath_t* sg) {
-  return RsmCode(rsm::core::AccessVector(sg, Direction::kPut));
+  return rsm::core::AccessVector(sg, Direction::kPut).code();
 }
 
 extern "C" int rsm_memseg_import_getv(rsm_scat_gath_t* sg) {
-  return RsmCode(rsm::core::AccessVector(sg, Direction::kGet));
+  return rsm::core::AccessVector(sg, Direction::kGet).code();
 }

@@ -1,5 +1,4 @@
 // C entry points of the rsm-dpdk extensions (rsm_dpdk.h).
-#include "absl/status/statusor.h"
 #include "rsm/core/controller.h"
 #include "rsm/core/rsm_status.h"
 #include "rsm/rsm_dpdk.h"
@@ -9,9 +8,18 @@ extern "C" int rsm_dpdk_get_counters(rsmapi_controller_handle_t controller,
   // In rsm_get_controller_attr's order.
   if (controller == nullptr) return RSMERR_BAD_CTLR_HNDL;
   if (counters == nullptr) return RSMERR_BAD_ADDR;
-  absl::StatusOr<rsm::core::Controller*> found =
+  rsm::core::RsmStatusOr<rsm::core::Controller*> found =
       rsm::core::ControllerRegistry::Instance().Find(controller);
-  if (!found.ok()) return rsm::core::RsmCode(found.status());
-  *counters = (*found)->backend().Counters();
+  if (!found.ok()) return found.status().code();
+  const rsm::transport::TrafficSnapshot traffic = (*found)->backend().Traffic();
+  counters->frames_out = traffic.frames_out;
+  counters->frames_in = traffic.frames_in;
+  counters->bytes_out = traffic.bytes_out;
+  counters->bytes_in = traffic.bytes_in;
+  counters->retransmits = traffic.retransmits;
+  counters->frames_dropped = traffic.frames_dropped;
+  counters->puts_applied = traffic.puts_applied;
+  counters->gets_served = traffic.gets_served;
+  counters->accesses_refused = traffic.accesses_refused;
   return RSM_SUCCESS;
 }

@@ -6,31 +6,24 @@
 #include "rsm/rsmapi.h"
 #include "transport/log.h"
 
-namespace {
-
-using rsm::core::FindSegmentIdRange;
-using rsm::core::RsmCode;
-using rsm::core::SegmentIdFilePath;
-using rsm::core::SegmentIdRange;
-
-}  // namespace
-
 extern "C" int rsm_get_segmentid_range(const char* appid,
                                        rsm_memseg_id_t* baseid,
                                        uint32_t* length) {
   if (appid == nullptr || baseid == nullptr || length == nullptr) {
     return RSMERR_BAD_ADDR;
   }
-  absl::StatusOr<SegmentIdRange> range =
-      FindSegmentIdRange(SegmentIdFilePath(), appid);
+  const absl::StatusOr<rsm::core::SegmentIdRange> range =
+      rsm::core::FindSegmentIdRange(rsm::core::SegmentIdFilePath(), appid);
   if (!range.ok()) {
-    const int code = RsmCode(range.status());
-    // RSMERR_BAD_CONF alone does not say which file or line is wrong; an
-    // unknown appid is the caller's to handle, so it is not logged.
+    const int code = rsm::core::SegmentIdRangeCode(range.status());
+    // RSMERR_BAD_CONF alone does not say which file or line is wrong, so
+    // the operator is told; an unknown appid is the caller's to handle.
     if (code == RSMERR_BAD_CONF) {
-      rsm::transport::LogError(range.status().message());
+      rsm::transport::Log(rsm::transport::LogSource::kCore,
+                          rsm::transport::LogLevel::kError,
+                          range.status().message());
     }
-    return code;
+    return rsm::core::RsmError(code, range.status().message()).code();
   }
   *baseid = range->base;
   *length = range->length;

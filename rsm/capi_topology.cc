@@ -9,9 +9,9 @@
 extern "C" int rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
   if (topology_data == nullptr) return RSMERR_BAD_TOPOLOGY_PTR;
   rsm_node_id_t local_node_id = 0;
-  absl::StatusOr<std::vector<rsm::core::LocalControllerInfo>> controllers =
-      rsm::core::DescribeInterconnect(&local_node_id);
-  if (!controllers.ok()) return rsm::core::RsmCode(controllers.status());
+  rsm::core::RsmStatusOr<std::vector<rsm::core::LocalControllerInfo>>
+      controllers = rsm::core::DescribeInterconnect(&local_node_id);
+  if (!controllers.ok()) return controllers.status().code();
   rsm_topology_t* topology =
       rsm::core::LayOutTopology(local_node_id, *controllers);
   if (topology == nullptr) return RSMERR_INSUFFICIENT_MEM;

@@ -43,7 +43,7 @@ absl::Status InitializeEal(const ClusterConfig& config) {
                      rte_strerror(rte_errno),
                      ") with arguments: ", absl::StrJoin(args, " ")));
   }
-  LogInfo(
+  Log(LogSource::kEngine, LogLevel::kInfo,
       absl::StrCat("EAL up (", config.source, "): ", absl::StrJoin(args, " ")));
   return absl::OkStatus();
 }

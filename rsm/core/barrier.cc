@@ -4,6 +4,7 @@
 
 #include "rsm/core/handle_table.h"
 #include "rsm/core/import_segment.h"
+#include "rsm/core/result_codes.h"
 #include "rsm/core/rsm_status.h"
 
 namespace rsm::core {
@@ -20,14 +21,14 @@ struct BarrierState {
 
 namespace {
 
-using transport::SegmentResult;
+using transport::Result;
 
 HandleTable<BarrierState>& Barriers() {
   static auto* const table = new HandleTable<BarrierState>();
   return *table;
 }
 
-absl::StatusOr<std::shared_ptr<BarrierState>> FindBarrier(
+RsmStatusOr<std::shared_ptr<BarrierState>> FindBarrier(
     const rsmapi_barrier_t* barrier) {
   if (barrier == nullptr) {
     return RsmError(RSMERR_BAD_BARRIER_PTR, "barrier is NULL");
@@ -42,9 +43,9 @@ absl::StatusOr<std::shared_ptr<BarrierState>> FindBarrier(
 
 }  // namespace
 
-absl::Status InitBarrier(rsm_memseg_import_handle_t im_memseg,
-                         rsm_barrier_type_t /*type: one kind exists*/,
-                         rsmapi_barrier_t* barrier) {
+RsmStatus InitBarrier(rsm_memseg_import_handle_t im_memseg,
+                      rsm_barrier_type_t /*type: one kind exists*/,
+                      rsmapi_barrier_t* barrier) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) {
     return RsmError(RSMERR_BAD_SEG_HNDL, "not an import segment handle");
@@ -57,11 +58,11 @@ absl::Status InitBarrier(rsm_memseg_import_handle_t im_memseg,
   barrier->seg = im_memseg;
   barrier->gnum = 0;
   barrier->privdata = Barriers().Add(std::move(state));
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status OpenBarrier(rsmapi_barrier_t* barrier) {
-  absl::StatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
+RsmStatus OpenBarrier(rsmapi_barrier_t* barrier) {
+  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
   if (!state.ok()) return state.status();
   std::shared_ptr<ImportSegment> segment = (*state)->segment.lock();
   if (segment == nullptr || !segment->connection.connected()) {
@@ -70,11 +71,11 @@ absl::Status OpenBarrier(rsmapi_barrier_t* barrier) {
   absl::MutexLock lock(&(*state)->mutex);
   (*state)->unsent_at_open =
       segment->unsent_puts.load(std::memory_order_acquire);
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status OrderBarrier(rsmapi_barrier_t* barrier) {
-  absl::StatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
+RsmStatus OrderBarrier(rsmapi_barrier_t* barrier) {
+  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
   if (!state.ok()) return state.status();
   std::shared_ptr<ImportSegment> segment = (*state)->segment.lock();
   if (segment == nullptr || !segment->connection.connected()) {
@@ -88,17 +89,17 @@ absl::Status OrderBarrier(rsmapi_barrier_t* barrier) {
       (*state)->unsent_at_open) {
     return RsmError(RSMERR_BARRIER_FAILURE, "a put could not be sent");
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status CloseBarrier(rsmapi_barrier_t* barrier) {
-  absl::StatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
+RsmStatus CloseBarrier(rsmapi_barrier_t* barrier) {
+  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
   if (!state.ok()) return state.status();
   std::shared_ptr<ImportSegment> segment = (*state)->segment.lock();
   if (segment == nullptr || !segment->connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
-  const SegmentResult result =
+  const Result result =
       segment->controller->backend().Barrier(segment->connection);
   if (!segment->connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
@@ -106,24 +107,21 @@ absl::Status CloseBarrier(rsmapi_barrier_t* barrier) {
   absl::MutexLock lock(&(*state)->mutex);
   const bool unsent = segment->unsent_puts.load(std::memory_order_acquire) !=
                       (*state)->unsent_at_open;
-  if (result != SegmentResult::kOk || unsent) {
-    return RsmError(RSMERR_BARRIER_FAILURE,
-                    unsent ? "a put could not be sent"
-                           : transport::SegmentResultName(result));
-  }
-  return absl::OkStatus();
+  if (unsent)
+    return RsmError(RSMERR_BARRIER_FAILURE, "a put could not be sent");
+  return BarrierStatus(result);
 }
 
-absl::Status DestroyBarrier(rsmapi_barrier_t* barrier) {
-  absl::StatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
+RsmStatus DestroyBarrier(rsmapi_barrier_t* barrier) {
+  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
   if (!state.ok()) return state.status();
   Barriers().Remove(barrier->privdata);
   barrier->privdata = nullptr;
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status SetBarrierMode(rsm_memseg_import_handle_t im_memseg,
-                            rsm_barrier_mode_t mode) {
+RsmStatus SetBarrierMode(rsm_memseg_import_handle_t im_memseg,
+                         rsm_barrier_mode_t mode) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) {
     return RsmError(RSMERR_BAD_SEG_HNDL, "not an import segment handle");
@@ -132,18 +130,18 @@ absl::Status SetBarrierMode(rsm_memseg_import_handle_t im_memseg,
     return RsmError(RSMERR_BAD_MODE, "not a barrier mode");
   }
   segment->mode.store(mode, std::memory_order_release);
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status GetBarrierMode(rsm_memseg_import_handle_t im_memseg,
-                            rsm_barrier_mode_t* mode) {
+RsmStatus GetBarrierMode(rsm_memseg_import_handle_t im_memseg,
+                         rsm_barrier_mode_t* mode) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) {
     return RsmError(RSMERR_BAD_SEG_HNDL, "not an import segment handle");
   }
   if (mode == nullptr) return RsmError(RSMERR_BAD_ADDR, "mode is NULL");
   *mode = segment->mode.load(std::memory_order_acquire);
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
 }  // namespace rsm::core

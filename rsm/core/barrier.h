@@ -7,22 +7,22 @@
 #ifndef RSM_CORE_BARRIER_H_
 #define RSM_CORE_BARRIER_H_
 
-#include "absl/status/status.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 
 namespace rsm::core {
 
-absl::Status InitBarrier(rsm_memseg_import_handle_t im_memseg,
-                         rsm_barrier_type_t type, rsmapi_barrier_t* barrier);
-absl::Status OpenBarrier(rsmapi_barrier_t* barrier);
-absl::Status OrderBarrier(rsmapi_barrier_t* barrier);
-absl::Status CloseBarrier(rsmapi_barrier_t* barrier);
-absl::Status DestroyBarrier(rsmapi_barrier_t* barrier);
+RsmStatus InitBarrier(rsm_memseg_import_handle_t im_memseg,
+                      rsm_barrier_type_t type, rsmapi_barrier_t* barrier);
+RsmStatus OpenBarrier(rsmapi_barrier_t* barrier);
+RsmStatus OrderBarrier(rsmapi_barrier_t* barrier);
+RsmStatus CloseBarrier(rsmapi_barrier_t* barrier);
+RsmStatus DestroyBarrier(rsmapi_barrier_t* barrier);
 
-absl::Status SetBarrierMode(rsm_memseg_import_handle_t im_memseg,
-                            rsm_barrier_mode_t mode);
-absl::Status GetBarrierMode(rsm_memseg_import_handle_t im_memseg,
-                            rsm_barrier_mode_t* mode);
+RsmStatus SetBarrierMode(rsm_memseg_import_handle_t im_memseg,
+                         rsm_barrier_mode_t mode);
+RsmStatus GetBarrierMode(rsm_memseg_import_handle_t im_memseg,
+                         rsm_barrier_mode_t* mode);
 
 }  // namespace rsm::core
 

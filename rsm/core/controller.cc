@@ -7,12 +7,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rsm/core/controller_attributes.h"
-#include "rsm/core/engine_backend.h"
 #include "rsm/core/rsm_status.h"
 #include "rsm/core/runtime.h"
 #include "rsm/loopback/loopback_backend.h"
 #include "transport/engine/engine_config.h"
 #include "transport/log.h"
+#include "transport/segments/segment_service.h"
 
 namespace rsm::core {
 namespace {
@@ -44,8 +44,7 @@ ControllerRegistry& ControllerRegistry::Instance() {
   return *registry;
 }
 
-absl::StatusOr<Controller*> ControllerRegistry::Acquire(
-    absl::string_view name) {
+RsmStatusOr<Controller*> ControllerRegistry::Acquire(absl::string_view name) {
   const std::string canonical = CanonicalControllerName(name);
   absl::MutexLock lock(&mutex_);
   for (const std::unique_ptr<Controller>& controller : controllers_) {
@@ -56,7 +55,7 @@ absl::StatusOr<Controller*> ControllerRegistry::Acquire(
   }
   // Bringing up a DPDK controller the first time may initialise EAL; that is
   // done under the lock so two threads cannot create the same controller.
-  absl::StatusOr<std::unique_ptr<Controller>> created = Create(canonical);
+  RsmStatusOr<std::unique_ptr<Controller>> created = Create(canonical);
   if (!created.ok()) return created.status();
   controllers_.push_back(*std::move(created));
   Controller* controller = controllers_.back().get();
@@ -64,10 +63,10 @@ absl::StatusOr<Controller*> ControllerRegistry::Acquire(
   return controller;
 }
 
-absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
+RsmStatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
     absl::string_view name) {
   // Even loopback needs the configuration: it may import only from this node.
-  absl::StatusOr<const transport::ClusterConfig*> config = ProcessConfig();
+  RsmStatusOr<const transport::ClusterConfig*> config = ProcessConfig();
   if (!config.ok()) return config.status();
   if (name == kLoopback) {
     return std::make_unique<Controller>(
@@ -81,21 +80,18 @@ absl::StatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
                     absl::StrCat("no controller named '", name, "' in ",
                                  (*config)->source));
   }
-  if (absl::Status eal = BringUpEal(**config); !eal.ok()) return eal;
-  absl::StatusOr<transport::PortInfo> port =
+  if (RsmStatus eal = BringUpEal(**config); !eal.ok()) return eal;
+  RsmStatusOr<transport::PortInfo> port =
       LocalPort(**config, *controller_config);
   if (!port.ok()) return port.status();
-  absl::StatusOr<std::unique_ptr<EngineBackend>> backend =
-      EngineBackend::Create(
+  absl::StatusOr<std::unique_ptr<transport::SegmentService>> service =
+      transport::SegmentService::Start(
           transport::EngineOptionsFor(**config, *controller_config, *port));
-  if (!backend.ok()) {
-    transport::LogError(backend.status().message());
-    return RsmError(RSMERR_CTLR_NOT_PRESENT, backend.status().message());
-  }
+  if (!service.ok()) return ControllerNotPresent(service.status());
   StopEnginesAtExit();
   return std::make_unique<Controller>(
       std::string(name), Controller::Kind::kDpdk, DpdkControllerAttributes(),
-      transport::MacToHardwareAddress(port->mac), *std::move(backend));
+      transport::MacToHardwareAddress(port->mac), *std::move(service));
 }
 
 Controller* ControllerRegistry::FindOpened(absl::string_view name) {
@@ -128,17 +124,17 @@ Controller* ControllerRegistry::FindLocked(const void* handle) {
   return nullptr;
 }
 
-absl::Status ControllerRegistry::Release(const void* handle) {
+RsmStatus ControllerRegistry::Release(const void* handle) {
   absl::MutexLock lock(&mutex_);
   Controller* controller = FindLocked(handle);
   if (controller == nullptr || controller->references_ == 0) {
     return RsmError(RSMERR_BAD_CTLR_HNDL, "not a held controller handle");
   }
   --controller->references_;
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::StatusOr<Controller*> ControllerRegistry::Find(const void* handle) {
+RsmStatusOr<Controller*> ControllerRegistry::Find(const void* handle) {
   absl::MutexLock lock(&mutex_);
   Controller* controller = FindLocked(handle);
   if (controller == nullptr) {

@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "rsm/core/segment_backend.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 #include "transport/config.h"
+#include "transport/segments/segment_backend.h"
 
 namespace rsm::core {
 
@@ -22,7 +22,8 @@ class Controller {
   enum class Kind { kLoopback, kDpdk };
 
   Controller(std::string name, Kind kind, rsmapi_controller_attr_t attributes,
-             rsm_addr_t hwaddr, std::unique_ptr<SegmentBackend> backend)
+             rsm_addr_t hwaddr,
+             std::unique_ptr<transport::SegmentBackend> backend)
       : name_(std::move(name)),
         kind_(kind),
         attributes_(attributes),
@@ -35,7 +36,7 @@ class Controller {
   // The local port's MAC as an rsm_addr_t; 0 for loopback.
   rsm_addr_t hwaddr() const { return hwaddr_; }
   // Where its segments live: local copies or the engine.
-  SegmentBackend& backend() const { return *backend_; }
+  transport::SegmentBackend& backend() const { return *backend_; }
   // This node's id on the controller.
   uint32_t local_node() const { return backend_->local_node(); }
 
@@ -46,7 +47,7 @@ class Controller {
   const Kind kind_;
   const rsmapi_controller_attr_t attributes_;
   const rsm_addr_t hwaddr_;
-  const std::unique_ptr<SegmentBackend> backend_;
+  const std::unique_ptr<transport::SegmentBackend> backend_;
   int references_ = 0;  // guarded by the registry's mutex
 };
 
@@ -60,16 +61,16 @@ class ControllerRegistry {
 
   // `name` is "loopback" (any unit number: "loopback3") or a configured
   // controller's name. Unknown → RSMERR_CTLR_NOT_PRESENT.
-  absl::StatusOr<Controller*> Acquire(absl::string_view name);
+  RsmStatusOr<Controller*> Acquire(absl::string_view name);
 
   // Drops one reference; RSMERR_BAD_CTLR_HNDL if the handle is not a
   // controller or holds no reference any more.
-  absl::Status Release(const void* handle);
+  RsmStatus Release(const void* handle);
 
   // The controller behind a handle that still holds a reference.
   // RSMERR_BAD_CTLR_HNDL for something that never was a controller,
   // RSMERR_CTLR_NOT_PRESENT for one that has been released.
-  absl::StatusOr<Controller*> Find(const void* handle);
+  RsmStatusOr<Controller*> Find(const void* handle);
 
   // The controller called `name` if this process has opened it (held or
   // not), else nullptr. Takes no reference.
@@ -90,7 +91,7 @@ class ControllerRegistry {
 
   Controller* FindLocked(const void* handle)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  absl::StatusOr<std::unique_ptr<Controller>> Create(absl::string_view name);
+  RsmStatusOr<std::unique_ptr<Controller>> Create(absl::string_view name);
 
   absl::Mutex mutex_;
   std::vector<std::unique_ptr<Controller>> controllers_ ABSL_GUARDED_BY(mutex_);

@@ -12,17 +12,17 @@
 namespace rsm::core {
 namespace {
 
-using transport::SegmentResult;
+using transport::Result;
 
 // Moves the bytes once every check has passed; a connection that ended,
 // before or during the access, is RSMERR_CONN_ABORTED (Solaris compared the
 // connection's generation number after each access).
-absl::Status Move(ImportSegment& segment, Direction direction, uint64_t offset,
-                  uint8_t* data, size_t length) {
+RsmStatus Move(ImportSegment& segment, Direction direction, uint64_t offset,
+               uint8_t* data, size_t length) {
   if (!segment.connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
-  SegmentBackend& backend = segment.controller->backend();
+  transport::SegmentBackend& backend = segment.controller->backend();
   if (direction == Direction::kPut &&
       segment.mode.load(std::memory_order_acquire) ==
           RSM_BARRIER_MODE_EXPLICIT) {
@@ -30,26 +30,26 @@ absl::Status Move(ImportSegment& segment, Direction direction, uint64_t offset,
     // barrier's close reports whether they were applied. A put that could
     // not even be sent is counted for it, silently as in Solaris.
     if (backend.PutWithoutWaiting(segment.connection, offset, {data, length}) !=
-        SegmentResult::kOk) {
+        Result::kOk) {
       segment.unsent_puts.fetch_add(1, std::memory_order_acq_rel);
     }
-    return absl::OkStatus();
+    return RsmSuccess();
   }
-  const SegmentResult result =
+  const Result result =
       direction == Direction::kPut
           ? backend.Put(segment.connection, offset, {data, length})
           : backend.Get(segment.connection, offset, {data, length});
   if (!segment.connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
-  return AccessError(result);
+  return AccessStatus(result);
 }
 
 // Solaris's __rsm_import_verify_access, steps 5 and 6: the direction against
 // the connect-time request, then the range against the mapping or the
 // segment.
-absl::Status CheckRange(ImportSegment& segment, Direction direction,
-                        off_t offset, size_t length) {
+RsmStatus CheckRange(ImportSegment& segment, Direction direction, off_t offset,
+                     size_t length) {
   const uint32_t needed =
       direction == Direction::kPut ? RSM_PERM_WRITE : RSM_PERM_READ;
   if ((segment.requested & needed) == 0) {
@@ -68,13 +68,13 @@ absl::Status CheckRange(ImportSegment& segment, Direction direction,
              length > segment.size() - start) {
     return RsmError(RSMERR_BAD_LENGTH, "range outside the segment");
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
 }  // namespace
 
-absl::Status Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
-                    off_t offset, void* data, size_t unit, size_t count) {
+RsmStatus Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
+                 off_t offset, void* data, size_t unit, size_t count) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) {
     return RsmError(RSMERR_BAD_SEG_HNDL, "not an import segment handle");
@@ -89,7 +89,7 @@ absl::Status Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
     return RsmError(RSMERR_BAD_LENGTH, "repetition count too large");
   }
   const size_t length = unit * count;
-  if (absl::Status range = CheckRange(*segment, direction, offset, length);
+  if (RsmStatus range = CheckRange(*segment, direction, offset, length);
       !range.ok()) {
     return range;
   }
@@ -97,7 +97,7 @@ absl::Status Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
               static_cast<uint8_t*>(data), length);
 }
 
-absl::Status AccessVector(rsm_scat_gath_t* sg, Direction direction) {
+RsmStatus AccessVector(rsm_scat_gath_t* sg, Direction direction) {
   if (sg == nullptr) return RsmError(RSMERR_BAD_SGIO, "sg is NULL");
   std::shared_ptr<ImportSegment> segment = FindImportSegment(sg->remote_handle);
   if (segment == nullptr) {
@@ -126,17 +126,17 @@ absl::Status AccessVector(rsm_scat_gath_t* sg, Direction direction) {
       return RsmError(RSMERR_BAD_LENGTH, "remote offset out of range");
     }
     const auto offset = static_cast<off_t>(io.remote_offset);
-    if (absl::Status range =
+    if (RsmStatus range =
             CheckRange(*segment, direction, offset, io.transfer_length);
         !range.ok()) {
       return range;
     }
-    if (absl::Status moved = Move(*segment, direction, io.remote_offset, local,
-                                  io.transfer_length);
+    if (RsmStatus moved = Move(*segment, direction, io.remote_offset, local,
+                               io.transfer_length);
         !moved.ok()) {
       // Solaris's kernel refused a vector on a connection it no longer had.
-      if (RsmCode(moved) == RSMERR_CONN_ABORTED) {
-        return RsmError(RSMERR_BAD_SGIO, moved.message());
+      if (moved.code() == RSMERR_CONN_ABORTED) {
+        return RsmError(RSMERR_BAD_SGIO, "the connection was lost");
       }
       return moved;
     }
@@ -145,7 +145,7 @@ absl::Status AccessVector(rsm_scat_gath_t* sg, Direction direction) {
   if (sg->flags & RSM_IMPLICIT_SIGPOST) {
     return SignalPost(sg->remote_handle, sg->flags & RSM_SIGPOST_NO_ACCUMULATE);
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
 }  // namespace rsm::core

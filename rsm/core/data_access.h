@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include "absl/status/status.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 
 namespace rsm::core {
@@ -17,10 +17,10 @@ enum class Direction { kPut, kGet };
 // `count` elements of `unit` bytes (1 for put/get, 1/2/4/8 for putN/getN)
 // between `data` and the segment at `offset`. `unit` > 1 requires `data`
 // and `offset` aligned to it.
-absl::Status Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
-                    off_t offset, void* data, size_t unit, size_t count);
+RsmStatus Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
+                 off_t offset, void* data, size_t unit, size_t count);
 
-absl::Status AccessVector(rsm_scat_gath_t* sg, Direction direction);
+RsmStatus AccessVector(rsm_scat_gath_t* sg, Direction direction);
 
 }  // namespace rsm::core
 

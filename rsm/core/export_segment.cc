@@ -7,13 +7,14 @@
 
 #include "rsm/core/credentials.h"
 #include "rsm/core/handle_table.h"
+#include "rsm/core/result_codes.h"
 #include "rsm/core/rsm_status.h"
 #include "rsm/core/signals.h"
 
 namespace rsm::core {
 namespace {
 
-using transport::SegmentResult;
+using transport::Result;
 
 HandleTable<ExportSegment>& Exports() {
   static auto* const table = new HandleTable<ExportSegment>();
@@ -28,27 +29,27 @@ bool PageAligned(uintptr_t value) {
 // and DLPI ranges and in the automatic range (§7.2).
 constexpr uint32_t kLastReservedLowId = 0x3FFFFF;
 
-absl::Status CheckSegmentId(uint32_t id) {
+RsmStatus CheckSegmentId(uint32_t id) {
   if (id != 0 &&
       (id <= kLastReservedLowId || id >= transport::kFirstAutomaticSegmentId)) {
     return RsmError(RSMERR_RESERVED_SEGID,
                     "segment id in a reserved range; applications use "
                     "0x400000-0x7fffffff, or 0 for an automatic id");
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
 // The access list as the protocol takes it, after the checks publish and
 // republish share: a NULL list with a length is RSMERR_BAD_ACL.
-absl::Status CheckAccessListPointer(const rsmapi_access_entry_t* list,
-                                    uint_t length) {
+RsmStatus CheckAccessListPointer(const rsmapi_access_entry_t* list,
+                                 uint_t length) {
   if (length > 0 && list == nullptr) {
     return RsmError(RSMERR_BAD_ACL, "access list is NULL");
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::StatusOr<std::vector<transport::AccessEntry>> ValidAccessList(
+RsmStatusOr<std::vector<transport::AccessEntry>> ValidAccessList(
     const ExportSegment& segment, const rsmapi_access_entry_t* list,
     uint_t length) {
   std::vector<transport::AccessEntry> acl;
@@ -67,51 +68,30 @@ absl::StatusOr<std::vector<transport::AccessEntry>> ValidAccessList(
   return acl;
 }
 
-absl::Status NotAnExport() {
+RsmStatus NotAnExport() {
   return RsmError(RSMERR_BAD_SEG_HNDL, "not an export segment handle");
 }
 
-absl::Status NotPublished() {
+RsmStatus NotPublished() {
   return RsmError(RSMERR_SEG_NOT_PUBLISHED, "not published");
 }
 
-absl::Status CheckCreator(const ExportSegment& segment) {
+RsmStatus CheckCreator(const ExportSegment& segment) {
   if (getpid() != segment.creator) {
     return RsmError(RSMERR_NOT_CREATOR,
                     "only the creating process may do this");
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-// Publish and unpublish results other than success.
-absl::Status BackendError(SegmentResult result) {
-  switch (result) {
-    case SegmentResult::kOk:
-      return absl::OkStatus();
-    case SegmentResult::kIdInUse:
-      return RsmError(RSMERR_SEGID_IN_USE, "segment id already published");
-    case SegmentResult::kIdsExhausted:
-      return RsmError(RSMERR_INSUFFICIENT_RESOURCES,
-                      "no automatic segment id left");
-    case SegmentResult::kNotPublished:
-      return RsmError(RSMERR_SEG_NOT_PUBLISHED, "segment not published");
-    case SegmentResult::kEngineStopped:
-      return RsmError(RSMERR_CTLR_NOT_PRESENT, "controller stopped");
-    default:
-      return RsmError(RSMERR_INTERNAL_ERROR,
-                      transport::SegmentResultName(result));
-  }
-}
-
-absl::Status UnpublishLocked(ExportSegment& segment)
+RsmStatus UnpublishLocked(ExportSegment& segment)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(segment.mutex) {
-  const SegmentResult result =
+  const Result result =
       segment.controller->backend().Unpublish(segment.segment_id);
   // Gone from the table either way (a stopped engine serves nothing).
   segment.published = false;
   segment.access.acl.clear();
-  return result == SegmentResult::kEngineStopped ? absl::OkStatus()
-                                                 : BackendError(result);
+  return result == Result::kEngineStopped ? RsmSuccess() : ExportStatus(result);
 }
 
 }  // namespace
@@ -120,10 +100,10 @@ std::shared_ptr<ExportSegment> FindExportSegment(const void* handle) {
   return Exports().Find(handle);
 }
 
-absl::Status ExportCreate(rsmapi_controller_handle_t controller_handle,
-                          rsm_memseg_export_handle_t* memseg, void* vaddr,
-                          size_t size, uint_t flags) {
-  absl::StatusOr<Controller*> controller =
+RsmStatus ExportCreate(rsmapi_controller_handle_t controller_handle,
+                       rsm_memseg_export_handle_t* memseg, void* vaddr,
+                       size_t size, uint_t flags) {
+  RsmStatusOr<Controller*> controller =
       ControllerRegistry::Instance().Find(controller_handle);
   if (!controller.ok()) return controller.status();
   if (memseg == nullptr) {
@@ -147,7 +127,7 @@ absl::Status ExportCreate(rsmapi_controller_handle_t controller_handle,
   if (madvise(vaddr, size, MADV_NORMAL) != 0) {
     return RsmError(RSMERR_BAD_ADDR, "memory range is not mapped");
   }
-  absl::StatusOr<std::unique_ptr<transport::EventCounter>> events =
+  RsmStatusOr<std::unique_ptr<transport::EventCounter>> events =
       NewEventCounter();
   if (!events.ok()) return events.status();
   auto segment = std::make_shared<ExportSegment>();
@@ -162,10 +142,10 @@ absl::Status ExportCreate(rsmapi_controller_handle_t controller_handle,
   segment->memory = static_cast<uint8_t*>(vaddr);
   *memseg = reinterpret_cast<rsm_memseg_export_handle_t>(
       Exports().Add(std::move(segment)));
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ExportDestroy(rsm_memseg_export_handle_t memseg) {
+RsmStatus ExportDestroy(rsm_memseg_export_handle_t memseg) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
   if (segment == nullptr) return NotAnExport();
   if (segment->pollfd_references.load(std::memory_order_acquire) > 0) {
@@ -176,12 +156,12 @@ absl::Status ExportDestroy(rsm_memseg_export_handle_t memseg) {
   // importer (Solaris's close path did the same).
   if (segment->published) UnpublishLocked(*segment).IgnoreError();
   Exports().Remove(memseg);
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
-                          offset_t /*offset: ignored, as by Solaris*/,
-                          size_t size) {
+RsmStatus ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
+                       offset_t /*offset: ignored, as by Solaris*/,
+                       size_t size) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
   if (segment == nullptr) return NotAnExport();
   if (vaddr == nullptr) return RsmError(RSMERR_BAD_ADDR, "vaddr is NULL");
@@ -189,7 +169,7 @@ absl::Status ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
     return RsmError(RSMERR_REBIND_NOT_ALLOWED,
                     "segment was created without RSM_ALLOW_REBIND");
   }
-  if (absl::Status creator = CheckCreator(*segment); !creator.ok()) {
+  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
     return creator;
   }
   if (size != segment->size) {
@@ -203,27 +183,26 @@ absl::Status ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
   }
   absl::MutexLock lock(&segment->mutex);
   auto* memory = static_cast<uint8_t*>(vaddr);
-  if (memory == segment->memory) return absl::OkStatus();
+  if (memory == segment->memory) return RsmSuccess();
   if (segment->published) {
-    const SegmentResult result =
+    const Result result =
         segment->controller->backend().Rebind(segment->segment_id, memory);
-    if (result != SegmentResult::kOk) return BackendError(result);
+    if (result != Result::kOk) return ExportStatus(result);
   }
   segment->memory = memory;
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ExportPublish(rsm_memseg_export_handle_t memseg,
-                           rsm_memseg_id_t* segment_id,
-                           rsmapi_access_entry_t access_list[],
-                           uint_t access_list_length) {
+RsmStatus ExportPublish(rsm_memseg_export_handle_t memseg,
+                        rsm_memseg_id_t* segment_id,
+                        rsmapi_access_entry_t access_list[],
+                        uint_t access_list_length) {
   if (segment_id == nullptr) {
     return RsmError(RSMERR_BAD_SEGID, "segment_id is NULL");
   }
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
   if (segment == nullptr) return NotAnExport();
-  if (absl::Status list =
-          CheckAccessListPointer(access_list, access_list_length);
+  if (RsmStatus list = CheckAccessListPointer(access_list, access_list_length);
       !list.ok()) {
     return list;
   }
@@ -231,57 +210,56 @@ absl::Status ExportPublish(rsm_memseg_export_handle_t memseg,
   if (segment->published) {
     return RsmError(RSMERR_SEG_ALREADY_PUBLISHED, "already published");
   }
-  if (absl::Status id = CheckSegmentId(*segment_id); !id.ok()) return id;
-  if (absl::Status creator = CheckCreator(*segment); !creator.ok()) {
+  if (RsmStatus id = CheckSegmentId(*segment_id); !id.ok()) return id;
+  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
     return creator;
   }
-  absl::StatusOr<std::vector<transport::AccessEntry>> acl =
+  RsmStatusOr<std::vector<transport::AccessEntry>> acl =
       ValidAccessList(*segment, access_list, access_list_length);
   if (!acl.ok()) return acl.status();
   transport::ExportAccess access = segment->access;
   access.acl = *std::move(acl);
   uint32_t id = *segment_id;
-  const SegmentResult result = segment->controller->backend().Publish(
+  const Result result = segment->controller->backend().Publish(
       &id, segment->memory, segment->size, access, segment->events.get());
-  if (result != SegmentResult::kOk) return BackendError(result);
+  if (result != Result::kOk) return ExportStatus(result);
   segment->access = std::move(access);
   segment->published = true;
   segment->segment_id = id;
   *segment_id = id;
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ExportRepublish(rsm_memseg_export_handle_t memseg,
-                             rsmapi_access_entry_t access_list[],
-                             uint_t access_list_length) {
+RsmStatus ExportRepublish(rsm_memseg_export_handle_t memseg,
+                          rsmapi_access_entry_t access_list[],
+                          uint_t access_list_length) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
   if (segment == nullptr) return NotAnExport();
   absl::MutexLock lock(&segment->mutex);
   if (!segment->published) return NotPublished();
-  if (absl::Status list =
-          CheckAccessListPointer(access_list, access_list_length);
+  if (RsmStatus list = CheckAccessListPointer(access_list, access_list_length);
       !list.ok()) {
     return list;
   }
-  if (absl::Status creator = CheckCreator(*segment); !creator.ok()) {
+  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
     return creator;
   }
-  absl::StatusOr<std::vector<transport::AccessEntry>> acl =
+  RsmStatusOr<std::vector<transport::AccessEntry>> acl =
       ValidAccessList(*segment, access_list, access_list_length);
   if (!acl.ok()) return acl.status();
-  const SegmentResult result =
+  const Result result =
       segment->controller->backend().Republish(segment->segment_id, *acl);
-  if (result != SegmentResult::kOk) return BackendError(result);
+  if (result != Result::kOk) return ExportStatus(result);
   segment->access.acl = *std::move(acl);
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ExportUnpublish(rsm_memseg_export_handle_t memseg) {
+RsmStatus ExportUnpublish(rsm_memseg_export_handle_t memseg) {
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
   if (segment == nullptr) return NotAnExport();
   absl::MutexLock lock(&segment->mutex);
   if (!segment->published) return NotPublished();
-  if (absl::Status creator = CheckCreator(*segment); !creator.ok()) {
+  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
     return creator;
   }
   return UnpublishLocked(*segment);

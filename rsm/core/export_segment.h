@@ -12,9 +12,9 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "rsm/core/controller.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 #include "transport/segments/access_control.h"
 #include "transport/segments/event_counter.h"
@@ -44,20 +44,20 @@ struct ExportSegment {
 // The live export segment behind `handle`, or nullptr.
 std::shared_ptr<ExportSegment> FindExportSegment(const void* handle);
 
-absl::Status ExportCreate(rsmapi_controller_handle_t controller,
-                          rsm_memseg_export_handle_t* memseg, void* vaddr,
-                          size_t size, uint_t flags);
-absl::Status ExportDestroy(rsm_memseg_export_handle_t memseg);
-absl::Status ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
-                          offset_t offset, size_t size);
-absl::Status ExportPublish(rsm_memseg_export_handle_t memseg,
-                           rsm_memseg_id_t* segment_id,
-                           rsmapi_access_entry_t access_list[],
-                           uint_t access_list_length);
-absl::Status ExportRepublish(rsm_memseg_export_handle_t memseg,
-                             rsmapi_access_entry_t access_list[],
-                             uint_t access_list_length);
-absl::Status ExportUnpublish(rsm_memseg_export_handle_t memseg);
+RsmStatus ExportCreate(rsmapi_controller_handle_t controller,
+                       rsm_memseg_export_handle_t* memseg, void* vaddr,
+                       size_t size, uint_t flags);
+RsmStatus ExportDestroy(rsm_memseg_export_handle_t memseg);
+RsmStatus ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
+                       offset_t offset, size_t size);
+RsmStatus ExportPublish(rsm_memseg_export_handle_t memseg,
+                        rsm_memseg_id_t* segment_id,
+                        rsmapi_access_entry_t access_list[],
+                        uint_t access_list_length);
+RsmStatus ExportRepublish(rsm_memseg_export_handle_t memseg,
+                          rsmapi_access_entry_t access_list[],
+                          uint_t access_list_length);
+RsmStatus ExportUnpublish(rsm_memseg_export_handle_t memseg);
 
 }  // namespace rsm::core
 

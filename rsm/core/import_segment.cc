@@ -18,7 +18,7 @@ HandleTable<ImportSegment>& Imports() {
   return *table;
 }
 
-absl::Status NotAnImport() {
+RsmStatus NotAnImport() {
   return RsmError(RSMERR_BAD_SEG_HNDL, "not an import segment handle");
 }
 
@@ -28,11 +28,11 @@ std::shared_ptr<ImportSegment> FindImportSegment(const void* handle) {
   return Imports().Find(handle);
 }
 
-absl::Status ImportConnect(rsmapi_controller_handle_t controller_handle,
-                           rsm_node_id_t node_id, rsm_memseg_id_t segment_id,
-                           rsm_permission_t perm,
-                           rsm_memseg_import_handle_t* im_memseg) {
-  absl::StatusOr<Controller*> controller =
+RsmStatus ImportConnect(rsmapi_controller_handle_t controller_handle,
+                        rsm_node_id_t node_id, rsm_memseg_id_t segment_id,
+                        rsm_permission_t perm,
+                        rsm_memseg_import_handle_t* im_memseg) {
+  RsmStatusOr<Controller*> controller =
       ControllerRegistry::Instance().Find(controller_handle);
   if (!controller.ok()) return controller.status();
   if (im_memseg == nullptr) {
@@ -48,7 +48,7 @@ absl::Status ImportConnect(rsmapi_controller_handle_t controller_handle,
     return RsmError(RSMERR_CTLR_NOT_PRESENT,
                     "the loopback controller reaches only this node");
   }
-  absl::StatusOr<std::unique_ptr<transport::EventCounter>> events =
+  RsmStatusOr<std::unique_ptr<transport::EventCounter>> events =
       NewEventCounter();
   if (!events.ok()) return events.status();
   auto segment = std::make_shared<ImportSegment>();
@@ -58,17 +58,16 @@ absl::Status ImportConnect(rsmapi_controller_handle_t controller_handle,
   segment->requested = perm;
   segment->connection.exporter_node = node_id;
   segment->connection.segment_id = segment_id;
-  const transport::SegmentResult result =
+  RSM_RETURN_IF_ERROR(ConnectStatus(
       (*controller)
           ->backend()
-          .Connect(segment->connection, CurrentCredentials(perm));
-  if (result != transport::SegmentResult::kOk) return ConnectError(result);
+          .Connect(segment->connection, CurrentCredentials(perm))));
   *im_memseg = reinterpret_cast<rsm_memseg_import_handle_t>(
       Imports().Add(std::move(segment)));
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ImportDisconnect(rsm_memseg_import_handle_t im_memseg) {
+RsmStatus ImportDisconnect(rsm_memseg_import_handle_t im_memseg) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) return NotAnImport();
   {
@@ -83,12 +82,12 @@ absl::Status ImportDisconnect(rsm_memseg_import_handle_t im_memseg) {
   // Whoever removes it disconnects it, once.
   if (Imports().Remove(im_memseg) == nullptr) return NotAnImport();
   segment->controller->backend().Disconnect(segment->connection);
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
-                       rsm_attribute_t attr, rsm_permission_t perm,
-                       off_t offset, size_t length) {
+RsmStatus ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
+                    rsm_attribute_t attr, rsm_permission_t perm, off_t offset,
+                    size_t length) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) return NotAnImport();
   if (address == nullptr) return RsmError(RSMERR_BAD_ADDR, "address is NULL");
@@ -149,16 +148,16 @@ absl::Status ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
   segment->mapped = true;
   segment->map_offset = static_cast<uint64_t>(offset);
   segment->map_length = length;
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ImportUnmap(rsm_memseg_import_handle_t im_memseg) {
+RsmStatus ImportUnmap(rsm_memseg_import_handle_t im_memseg) {
   std::shared_ptr<ImportSegment> segment = FindImportSegment(im_memseg);
   if (segment == nullptr) return NotAnImport();
   absl::MutexLock lock(&segment->mutex);
   if (!segment->mapped) return RsmError(RSMERR_SEG_NOT_MAPPED, "not mapped");
   segment->mapped = false;
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
 }  // namespace rsm::core

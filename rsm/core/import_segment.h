@@ -10,9 +10,9 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "rsm/core/controller.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 #include "transport/segments/event_counter.h"
 #include "transport/segments/import_connection.h"
@@ -50,15 +50,15 @@ struct ImportSegment {
 // The live import segment behind `handle`, or nullptr.
 std::shared_ptr<ImportSegment> FindImportSegment(const void* handle);
 
-absl::Status ImportConnect(rsmapi_controller_handle_t controller,
-                           rsm_node_id_t node_id, rsm_memseg_id_t segment_id,
-                           rsm_permission_t perm,
-                           rsm_memseg_import_handle_t* im_memseg);
-absl::Status ImportDisconnect(rsm_memseg_import_handle_t im_memseg);
-absl::Status ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
-                       rsm_attribute_t attr, rsm_permission_t perm,
-                       off_t offset, size_t length);
-absl::Status ImportUnmap(rsm_memseg_import_handle_t im_memseg);
+RsmStatus ImportConnect(rsmapi_controller_handle_t controller,
+                        rsm_node_id_t node_id, rsm_memseg_id_t segment_id,
+                        rsm_permission_t perm,
+                        rsm_memseg_import_handle_t* im_memseg);
+RsmStatus ImportDisconnect(rsm_memseg_import_handle_t im_memseg);
+RsmStatus ImportMap(rsm_memseg_import_handle_t im_memseg, void** address,
+                    rsm_attribute_t attr, rsm_permission_t perm, off_t offset,
+                    size_t length);
+RsmStatus ImportUnmap(rsm_memseg_import_handle_t im_memseg);
 
 }  // namespace rsm::core
 

@@ -24,15 +24,15 @@ HandleTable<LocalMemory>& LocalMemories() {
 
 }  // namespace
 
-absl::Status CreateLocalMemoryHandle(rsmapi_controller_handle_t controller,
-                                     rsm_localmemory_handle_t* handle,
-                                     caddr_t vaddr, size_t length) {
+RsmStatus CreateLocalMemoryHandle(rsmapi_controller_handle_t controller,
+                                  rsm_localmemory_handle_t* handle,
+                                  caddr_t vaddr, size_t length) {
   // Solaris checked the address before the controller.
   if (vaddr == nullptr ||
       reinterpret_cast<uintptr_t>(vaddr) % sysconf(_SC_PAGESIZE) != 0) {
     return RsmError(RSMERR_BAD_ADDR, "vaddr is not page aligned");
   }
-  absl::StatusOr<Controller*> found =
+  RsmStatusOr<Controller*> found =
       ControllerRegistry::Instance().Find(controller);
   if (!found.ok()) return found.status();
   if (handle == nullptr) {
@@ -42,18 +42,18 @@ absl::Status CreateLocalMemoryHandle(rsmapi_controller_handle_t controller,
   *handle = reinterpret_cast<rsm_localmemory_handle_t>(
       LocalMemories().Add(std::make_shared<LocalMemory>(
           LocalMemory{*found, reinterpret_cast<uint8_t*>(vaddr), length})));
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status FreeLocalMemoryHandle(rsmapi_controller_handle_t controller,
-                                   rsm_localmemory_handle_t handle) {
-  absl::StatusOr<Controller*> found =
+RsmStatus FreeLocalMemoryHandle(rsmapi_controller_handle_t controller,
+                                rsm_localmemory_handle_t handle) {
+  RsmStatusOr<Controller*> found =
       ControllerRegistry::Instance().Find(controller);
   if (!found.ok()) return found.status();
   if (LocalMemories().Remove(handle) == nullptr) {
     return RsmError(RSMERR_BAD_LOCALMEM_HNDL, "not a local memory handle");
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
 uint8_t* LocalMemoryRange(rsm_localmemory_handle_t handle, size_t offset,

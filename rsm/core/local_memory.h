@@ -7,16 +7,16 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "absl/status/status.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 
 namespace rsm::core {
 
-absl::Status CreateLocalMemoryHandle(rsmapi_controller_handle_t controller,
-                                     rsm_localmemory_handle_t* handle,
-                                     caddr_t vaddr, size_t length);
-absl::Status FreeLocalMemoryHandle(rsmapi_controller_handle_t controller,
-                                   rsm_localmemory_handle_t handle);
+RsmStatus CreateLocalMemoryHandle(rsmapi_controller_handle_t controller,
+                                  rsm_localmemory_handle_t* handle,
+                                  caddr_t vaddr, size_t length);
+RsmStatus FreeLocalMemoryHandle(rsmapi_controller_handle_t controller,
+                                rsm_localmemory_handle_t handle);
 
 // The bytes [offset, offset+length) of a live handle's range; nullptr if the
 // handle is unknown or the range does not fit in it.

@@ -1,57 +1,124 @@
 #include "rsm/core/rsm_status.h"
 
-#include <string>
-
-#include "absl/strings/cord.h"
-#include "absl/strings/numbers.h"
-#include "rsm/rsmapi.h"
+#include "absl/strings/str_cat.h"
+#include "transport/log.h"
 
 namespace rsm::core {
 namespace {
 
-constexpr char kRsmCodePayload[] = "rsm-dpdk/rsm-code";
+struct CodeName {
+  int code;
+  const char* name;
+};
 
-absl::StatusCode CanonicalCode(int rsm_code) {
-  switch (rsm_code) {
-    case RSMERR_CTLR_NOT_PRESENT:
-    case RSMERR_SEG_NOT_PUBLISHED:
-      return absl::StatusCode::kNotFound;
-    case RSMERR_PERM_DENIED:
-    case RSMERR_BAD_PERMS:
-    case RSMERR_NOT_CREATOR:
-      return absl::StatusCode::kPermissionDenied;
-    case RSMERR_INSUFFICIENT_RESOURCES:
-    case RSMERR_INSUFFICIENT_MEM:
-      return absl::StatusCode::kResourceExhausted;
-    case RSMERR_TIMEOUT:
-      return absl::StatusCode::kDeadlineExceeded;
-    case RSMERR_REMOTE_NODE_UNREACHABLE:
-    case RSMERR_CONN_ABORTED:
-      return absl::StatusCode::kUnavailable;
-    case RSMERR_INTERNAL_ERROR:
-      return absl::StatusCode::kInternal;
-    default:
-      return absl::StatusCode::kInvalidArgument;
-  }
-}
+// Every code rsmapi.h defines, named by the preprocessor so the table
+// cannot drift from the header. Some driver-level codes share a number; the
+// first name wins.
+#define RSM_CODE_NAME(code) \
+  { code, #code }
+constexpr CodeName kCodeNames[] = {
+    RSM_CODE_NAME(RSM_SUCCESS),
+    RSM_CODE_NAME(RSMERR_BAD_LIBRARY_VERSION),
+    RSM_CODE_NAME(RSMERR_BAD_TOPOLOGY_PTR),
+    RSM_CODE_NAME(RSMERR_BAD_CTLR_HNDL),
+    RSM_CODE_NAME(RSMERR_CTLR_NOT_PRESENT),
+    RSM_CODE_NAME(RSMERR_BAD_SEG_HNDL),
+    RSM_CODE_NAME(RSMERR_SEG_ALREADY_PUBLISHED),
+    RSM_CODE_NAME(RSMERR_SEG_NOT_PUBLISHED),
+    RSM_CODE_NAME(RSMERR_SEG_NOT_PUBLISHED_TO_NODE),
+    RSM_CODE_NAME(RSMERR_SEG_ALREADY_MAPPED),
+    RSM_CODE_NAME(RSMERR_SEG_STILL_MAPPED),
+    RSM_CODE_NAME(RSMERR_SEG_NOT_MAPPED),
+    RSM_CODE_NAME(RSMERR_NOT_CREATOR),
+    RSM_CODE_NAME(RSMERR_BAD_BARRIER_PTR),
+    RSM_CODE_NAME(RSMERR_BAD_SGIO),
+    RSM_CODE_NAME(RSMERR_BAD_LOCALMEM_HNDL),
+    RSM_CODE_NAME(RSMERR_BAD_ADDR),
+    RSM_CODE_NAME(RSMERR_BAD_MEM_ALIGNMENT),
+    RSM_CODE_NAME(RSMERR_BAD_OFFSET),
+    RSM_CODE_NAME(RSMERR_MISALIGNED_OFFSET),
+    RSM_CODE_NAME(RSMERR_BAD_LENGTH),
+    RSM_CODE_NAME(RSMERR_BAD_ACL),
+    RSM_CODE_NAME(RSMERR_BAD_SEGID),
+    RSM_CODE_NAME(RSMERR_RESERVED_SEGID),
+    RSM_CODE_NAME(RSMERR_SEGID_IN_USE),
+    RSM_CODE_NAME(RSMERR_BAD_MODE),
+    RSM_CODE_NAME(RSMERR_BAD_PERMS),
+    RSM_CODE_NAME(RSMERR_PERM_DENIED),
+    RSM_CODE_NAME(RSMERR_LOCKS_NOT_SUPPORTED),
+    RSM_CODE_NAME(RSMERR_LOCKS_NOT_ENABLED),
+    RSM_CODE_NAME(RSMERR_REBIND_NOT_ALLOWED),
+    RSM_CODE_NAME(RSMERR_INSUFFICIENT_RESOURCES),
+    RSM_CODE_NAME(RSMERR_INSUFFICIENT_MEM),
+    RSM_CODE_NAME(RSMERR_MAP_FAILED),
+    RSM_CODE_NAME(RSMERR_POLLFD_IN_USE),
+    RSM_CODE_NAME(RSMERR_BARRIER_UNINITIALIZED),
+    RSM_CODE_NAME(RSMERR_BARRIER_OPEN_FAILED),
+    RSM_CODE_NAME(RSMERR_BARRIER_NOT_OPENED),
+    RSM_CODE_NAME(RSMERR_BARRIER_FAILURE),
+    RSM_CODE_NAME(RSMERR_REMOTE_NODE_UNREACHABLE),
+    RSM_CODE_NAME(RSMERR_CONN_ABORTED),
+    RSM_CODE_NAME(RSMERR_INTERRUPTED),
+    RSM_CODE_NAME(RSMERR_TIMEOUT),
+    RSM_CODE_NAME(RSMERR_BAD_APPID),
+    RSM_CODE_NAME(RSMERR_BAD_CONF),
+    RSM_CODE_NAME(RSMERR_SEG_NOT_CONNECTED),
+    RSM_CODE_NAME(RSMERR_INTERNAL_ERROR),
+    RSM_CODE_NAME(RSMERR_BAD_DRIVER_VERSION),
+    RSM_CODE_NAME(RSMERR_UNSUPPORTED_VERSION),
+    RSM_CODE_NAME(RSMERR_DRIVER_NAME_IN_USE),
+    RSM_CODE_NAME(RSMERR_DRIVER_NOT_REGISTERED),
+    RSM_CODE_NAME(RSMERR_DRIVER_THREAD_RUNNING),
+    RSM_CODE_NAME(RSMERR_NEED_THREAD_INIT),
+    RSM_CODE_NAME(RSMERR_THREAD_NOT_INITED),
+    RSM_CODE_NAME(RSMERR_CTLRS_REGISTERED),
+    RSM_CODE_NAME(RSMERR_CTLR_NOT_REGISTERED),
+    RSM_CODE_NAME(RSMERR_CTLR_ALREADY_REGISTERED),
+    RSM_CODE_NAME(RSMERR_CTLR_IN_USE),
+    RSM_CODE_NAME(RSMERR_NAME_TOO_LONG),
+    RSM_CODE_NAME(RSMERR_SEG_PUBLISHED),
+    RSM_CODE_NAME(RSMERR_SEG_NOT_PUBLISHED_TO_RSM_ADDR),
+    RSM_CODE_NAME(RSMERR_SEG_IN_USE),
+    RSM_CODE_NAME(RSMERR_BAD_SENDQ_HNDL),
+    RSM_CODE_NAME(RSMERR_BAD_ARGS_ERRORS),
+    RSM_CODE_NAME(RSMERR_BAD_MSTYPE),
+    RSM_CODE_NAME(RSMERR_NO_BACKING_MEM),
+    RSM_CODE_NAME(RSMERR_NOT_MEM),
+    RSM_CODE_NAME(RSMERR_MEM_ALREADY_BOUND),
+    RSM_CODE_NAME(RSMERR_MEM_NOT_BOUND),
+    RSM_CODE_NAME(RSMERR_HANDLER_NOT_REGISTERED),
+    RSM_CODE_NAME(RSMERR_NO_HANDLER),
+    RSM_CODE_NAME(RSMERR_UNBIND_REBIND_NOT_ALLOWED),
+    RSM_CODE_NAME(RSMERR_CALLBACKS_NOT_SUPPORTED),
+    RSM_CODE_NAME(RSMERR_UNSUPPORTED_OPERATION),
+    RSM_CODE_NAME(RSMERR_RSM_ADDR_UNREACHABLE),
+    RSM_CODE_NAME(RSMERR_UNKNOWN_RSM_ADDR),
+    RSM_CODE_NAME(RSMERR_BAD_BARRIER_HNDL),
+    RSM_CODE_NAME(RSMERR_COMM_ERR_MAYBE_DELIVERED),
+    RSM_CODE_NAME(RSMERR_COMM_ERR_NOT_DELIVERED),
+    RSM_CODE_NAME(RSMERR_QUEUE_FENCE_UP),
+    RSM_CODE_NAME(RSMERR_QUEUE_FULL),
+};
+#undef RSM_CODE_NAME
 
 }  // namespace
 
-absl::Status RsmError(int rsm_code, absl::string_view message) {
-  absl::Status status(CanonicalCode(rsm_code), message);
-  status.SetPayload(kRsmCodePayload, absl::Cord(std::to_string(rsm_code)));
-  return status;
+const char* RsmCodeName(int rsm_code) {
+  for (const CodeName& entry : kCodeNames) {
+    if (entry.code == rsm_code) return entry.name;
+  }
+  return "RSMERR_?";
 }
 
-int RsmCode(const absl::Status& status) {
-  if (status.ok()) return RSM_SUCCESS;
-  int code = RSMERR_INTERNAL_ERROR;
-  if (auto payload = status.GetPayload(kRsmCodePayload)) {
-    if (!absl::SimpleAtoi(std::string(*payload), &code)) {
-      code = RSMERR_INTERNAL_ERROR;
-    }
+RsmStatus RsmError(int rsm_code, absl::string_view reason) {
+  using transport::LogLevel;
+  using transport::LogSource;
+  if (transport::ShouldLog(LogSource::kCore, LogLevel::kDebug)) {
+    transport::Log(
+        LogSource::kCore, LogLevel::kDebug,
+        absl::StrCat(RsmCodeName(rsm_code), " (", rsm_code, "): ", reason));
   }
-  return code;
+  return RsmStatus(rsm_code);
 }
 
 }  // namespace rsm::core

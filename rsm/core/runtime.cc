@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
@@ -18,14 +20,15 @@ absl::Mutex config_mutex;
 const transport::ClusterConfig* process_config ABSL_GUARDED_BY(config_mutex) =
     nullptr;
 
-absl::Status ControllerNotPresent(const absl::Status& cause) {
-  transport::LogError(cause.message());
+}  // namespace
+
+RsmStatus ControllerNotPresent(const absl::Status& cause) {
+  transport::Log(transport::LogSource::kCore, transport::LogLevel::kError,
+                 cause.message());
   return RsmError(RSMERR_CTLR_NOT_PRESENT, cause.message());
 }
 
-}  // namespace
-
-absl::StatusOr<const transport::ClusterConfig*> ProcessConfig() {
+RsmStatusOr<const transport::ClusterConfig*> ProcessConfig() {
   absl::MutexLock lock(&config_mutex);
   if (process_config == nullptr) {
     absl::StatusOr<transport::ClusterConfig> loaded =
@@ -36,18 +39,18 @@ absl::StatusOr<const transport::ClusterConfig*> ProcessConfig() {
   return process_config;
 }
 
-absl::Status BringUpEal(const transport::ClusterConfig& config) {
-  absl::Status eal = transport::EnsureEalInitialized(config);
-  return eal.ok() ? eal : ControllerNotPresent(eal);
+RsmStatus BringUpEal(const transport::ClusterConfig& config) {
+  const absl::Status eal = transport::EnsureEalInitialized(config);
+  return eal.ok() ? RsmSuccess() : ControllerNotPresent(eal);
 }
 
-absl::StatusOr<transport::PortInfo> LocalPort(
+RsmStatusOr<transport::PortInfo> LocalPort(
     const transport::ClusterConfig& config,
     const transport::ControllerConfig& controller) {
   absl::StatusOr<transport::PortInfo> port =
       transport::FindPort(config, controller);
   if (!port.ok()) return ControllerNotPresent(port.status());
-  return port;
+  return *std::move(port);
 }
 
 }  // namespace rsm::core

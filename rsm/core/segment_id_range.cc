@@ -17,7 +17,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "rsm/core/rsm_status.h"
 
 namespace rsm::core {
 namespace {
@@ -57,8 +56,8 @@ class LineReader {
 
 absl::Status BadLine(absl::string_view path, int line_number,
                      absl::string_view problem) {
-  return RsmError(RSMERR_BAD_CONF,
-                  absl::StrCat(path, ":", line_number, ": ", problem));
+  return absl::FailedPreconditionError(
+      absl::StrCat(path, ":", line_number, ": ", problem));
 }
 
 // All of `text` as a number in `base` that fits in 32 bits. Stricter than
@@ -130,8 +129,8 @@ absl::StatusOr<SegmentIdRange> FindSegmentIdRange(absl::string_view path,
   std::unique_ptr<FILE, FileCloser> file(
       std::fopen(std::string(path).c_str(), "re"));
   if (file == nullptr) {
-    return RsmError(RSMERR_BAD_CONF, absl::StrCat("cannot open ", path, ": ",
-                                                  std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }
   LineReader lines(file.get());
   int line_number = 0;
@@ -155,12 +154,16 @@ absl::StatusOr<SegmentIdRange> FindSegmentIdRange(absl::string_view path,
     }
   }
   if (std::ferror(file.get())) {
-    return RsmError(RSMERR_BAD_CONF, absl::StrCat("cannot read ", path, ": ",
-                                                  std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
   }
-  return RsmError(
-      RSMERR_BAD_APPID,
+  return absl::NotFoundError(
       absl::StrCat("no line of ", path, " reserves ids for '", appid, "'"));
+}
+
+int SegmentIdRangeCode(const absl::Status& status) {
+  if (status.ok()) return RSM_SUCCESS;
+  return absl::IsNotFound(status) ? RSMERR_BAD_APPID : RSMERR_BAD_CONF;
 }
 
 }  // namespace rsm::core

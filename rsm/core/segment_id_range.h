@@ -31,7 +31,7 @@ std::string SegmentIdFilePath();
 // `appid` ignoring ASCII case. Each line, up to and including that one, is
 //   reserved <appid> <baseid-hex> <length-decimal>
 // separated by blanks, or a comment whose first non-blank character is '#'.
-// Errors carry their RSMAPI code (RsmCode):
+// Errors map to their RSMAPI code with SegmentIdRangeCode:
 //   RSMERR_BAD_CONF   the file cannot be read; a line before the match or the
 //                     matching line has fewer than 4 fields (a blank line has
 //                     none); the matching line's keyword is not "reserved"
@@ -43,6 +43,10 @@ std::string SegmentIdFilePath();
 // application id space (0x400000-0x7FFFFFFF): Solaris did not either.
 absl::StatusOr<SegmentIdRange> FindSegmentIdRange(absl::string_view path,
                                                   absl::string_view appid);
+
+// RSM_SUCCESS, RSMERR_BAD_APPID (no line names the appid: NotFound) or
+// RSMERR_BAD_CONF (anything else) for FindSegmentIdRange's status.
+int SegmentIdRangeCode(const absl::Status& status);
 
 }  // namespace rsm::core
 

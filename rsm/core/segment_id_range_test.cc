@@ -15,7 +15,6 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 
 namespace rsm::core {
@@ -127,7 +126,7 @@ TEST_P(FindSegmentIdRangeTest, ReturnsSolarisResult) {
   const Case& c = GetParam();
   absl::StatusOr<SegmentIdRange> range =
       FindSegmentIdRange(TestFile(c.file), c.appid);
-  ASSERT_EQ(RsmCode(range.status()), c.code) << range.status();
+  ASSERT_EQ(SegmentIdRangeCode(range.status()), c.code) << range.status();
   if (c.code != RSM_SUCCESS) return;
   EXPECT_EQ(range->base, c.base);
   EXPECT_EQ(range->length, c.length);
@@ -157,12 +156,13 @@ TEST(FindSegmentIdRange, ErrorsNameTheFileAndLine) {
 TEST(FindSegmentIdRange, MissingFileIsBadConf) {
   absl::StatusOr<SegmentIdRange> range = FindSegmentIdRange(
       absl::StrCat(Env("TEST_TMPDIR"), "/no-such.segmentid"), "myapp");
-  EXPECT_EQ(RsmCode(range.status()), RSMERR_BAD_CONF);
+  EXPECT_EQ(SegmentIdRangeCode(range.status()), RSMERR_BAD_CONF);
   EXPECT_THAT(range.status().message(), HasSubstr("cannot open"));
 }
 
 TEST(FindSegmentIdRange, DirectoryIsBadConf) {
-  EXPECT_EQ(RsmCode(FindSegmentIdRange(Env("TEST_TMPDIR"), "myapp").status()),
+  EXPECT_EQ(SegmentIdRangeCode(
+                FindSegmentIdRange(Env("TEST_TMPDIR"), "myapp").status()),
             RSMERR_BAD_CONF);
 }
 
@@ -191,14 +191,14 @@ TEST(FindSegmentIdRange, CarriageReturnIsBlank) {
       WriteFile("crlf_blank.segmentid",
                 "reserved first 400000 16\r\n\r\nreserved "
                 "second 410000 32\r\n");
-  EXPECT_EQ(RsmCode(FindSegmentIdRange(blank, "second").status()),
+  EXPECT_EQ(SegmentIdRangeCode(FindSegmentIdRange(blank, "second").status()),
             RSMERR_BAD_CONF);
 }
 
 TEST(FindSegmentIdRange, TrailingBlanksDoNotMakeAFourthField) {
   const std::string path =
       WriteFile("trailing_blanks.segmentid", "reserved myapp 400000  \t \n");
-  EXPECT_EQ(RsmCode(FindSegmentIdRange(path, "myapp").status()),
+  EXPECT_EQ(SegmentIdRangeCode(FindSegmentIdRange(path, "myapp").status()),
             RSMERR_BAD_CONF);
 }
 

@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "rsm/core/export_segment.h"
 #include "rsm/core/import_segment.h"
+#include "rsm/core/result_codes.h"
 #include "rsm/core/rsm_status.h"
 #include "transport/segments/event_counter.h"
 
@@ -15,7 +16,7 @@ namespace rsm::core {
 namespace {
 
 using transport::EventCounter;
-using transport::SegmentResult;
+using transport::Result;
 
 // A handle of either kind, as the signal calls take them (void*).
 struct AnySegment {
@@ -30,7 +31,7 @@ struct AnySegment {
   }
 };
 
-absl::StatusOr<AnySegment> FindSegment(const void* handle) {
+RsmStatusOr<AnySegment> FindSegment(const void* handle) {
   AnySegment segment{FindExportSegment(handle), nullptr};
   if (segment.exported == nullptr) segment.imported = FindImportSegment(handle);
   if (segment.exported == nullptr && segment.imported == nullptr) {
@@ -68,37 +69,18 @@ class PollfdTable {
   absl::flat_hash_map<int, EventCounter*> counters_ ABSL_GUARDED_BY(mutex_);
 };
 
-absl::Status PostError(SegmentResult result) {
-  switch (result) {
-    case SegmentResult::kOk:
-      return absl::OkStatus();
-    case SegmentResult::kNotPublished:
-      return RsmError(RSMERR_BAD_SEG_HNDL, "the segment is not published");
-    case SegmentResult::kPeerUnreachable:
-    case SegmentResult::kPeerRestarted:
-    case SegmentResult::kInvalid:
-      return RsmError(RSMERR_REMOTE_NODE_UNREACHABLE,
-                      transport::SegmentResultName(result));
-    case SegmentResult::kNoResources:
-      return RsmError(RSMERR_INSUFFICIENT_RESOURCES, "no frame free");
-    default:
-      return RsmError(RSMERR_CONN_ABORTED,
-                      transport::SegmentResultName(result));
-  }
-}
-
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EventCounter>> NewEventCounter() {
+RsmStatusOr<std::unique_ptr<EventCounter>> NewEventCounter() {
   absl::StatusOr<std::unique_ptr<EventCounter>> events = EventCounter::Create();
   if (!events.ok()) {
     return RsmError(RSMERR_INSUFFICIENT_RESOURCES, events.status().message());
   }
-  return events;
+  return *std::move(events);
 }
 
-absl::Status SignalPost(void* memseg, uint_t flags) {
-  absl::StatusOr<AnySegment> segment = FindSegment(memseg);
+RsmStatus SignalPost(void* memseg, uint_t flags) {
+  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
   if (!segment.ok()) return segment.status();
   // The documented RSM_SIGPOST_NO_ACCUMULATE (Solaris's code ignored it).
   const bool accumulate = (flags & RSM_SIGPOST_NO_ACCUMULATE) == 0;
@@ -108,35 +90,34 @@ absl::Status SignalPost(void* memseg, uint_t flags) {
     if (!exported.published) {
       return RsmError(RSMERR_BAD_SEG_HNDL, "the segment is not published");
     }
-    return PostError(exported.controller->backend().PostToImporters(
+    return SignalPostStatus(exported.controller->backend().PostToImporters(
         exported.segment_id, accumulate));
   }
   ImportSegment& imported = *segment->imported;
   if (!imported.connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
-  const SegmentResult result = imported.controller->backend().PostToExporter(
+  const Result result = imported.controller->backend().PostToExporter(
       imported.connection, accumulate);
   // Delivered is delivered, even if the exporter ended the connection just
   // after (it may wake, read and unpublish at once).
-  if (result == SegmentResult::kOk) return absl::OkStatus();
+  if (result == Result::kOk) return RsmSuccess();
   // The exporter's node stopped answering while this post was in flight:
   // that is what the caller is told (docs/compatibility.md), although
   // giving the node up also ended the connection.
-  if (result != SegmentResult::kPeerUnreachable &&
-      !imported.connection.connected()) {
+  if (result != Result::kPeerUnreachable && !imported.connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
-  return PostError(result);
+  return SignalPostStatus(result);
 }
 
-absl::Status SignalWait(void* memseg, int timeout) {
-  absl::StatusOr<AnySegment> segment = FindSegment(memseg);
+RsmStatus SignalWait(void* memseg, int timeout) {
+  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
   if (!segment.ok()) return segment.status();
   switch (segment->events()->Wait(timeout < 0 ? absl::InfiniteDuration()
                                               : absl::Milliseconds(timeout))) {
     case EventCounter::WaitResult::kConsumed:
-      return absl::OkStatus();
+      return RsmSuccess();
     case EventCounter::WaitResult::kTimedOut:
       return RsmError(RSMERR_TIMEOUT, "no event within the timeout");
     case EventCounter::WaitResult::kInterrupted:
@@ -145,8 +126,8 @@ absl::Status SignalWait(void* memseg, int timeout) {
   return RsmError(RSMERR_INTERNAL_ERROR, "unknown wait result");
 }
 
-absl::Status GetPollfd(void* memseg, struct pollfd* fd) {
-  absl::StatusOr<AnySegment> segment = FindSegment(memseg);
+RsmStatus GetPollfd(void* memseg, struct pollfd* fd) {
+  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
   if (!segment.ok()) return segment.status();
   if (fd == nullptr) return RsmError(RSMERR_BAD_ADDR, "pollfd is NULL");
   EventCounter* events = segment->events();
@@ -156,11 +137,11 @@ absl::Status GetPollfd(void* memseg, struct pollfd* fd) {
   if (segment->pollfd_references().fetch_add(1) == 0) {
     PollfdTable::Instance().Add(events->read_fd(), events);
   }
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status ReleasePollfd(void* memseg) {
-  absl::StatusOr<AnySegment> segment = FindSegment(memseg);
+RsmStatus ReleasePollfd(void* memseg) {
+  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
   if (!segment.ok()) return segment.status();
   std::atomic<int>& references = segment->pollfd_references();
   // Never below zero, as Solaris's count.
@@ -168,11 +149,11 @@ absl::Status ReleasePollfd(void* memseg) {
   while (held > 0 && !references.compare_exchange_weak(held, held - 1)) {
   }
   if (held == 1) PollfdTable::Instance().Remove(segment->events()->read_fd());
-  return absl::OkStatus();
+  return RsmSuccess();
 }
 
-absl::Status SignalWaitPollfd(struct pollfd fds[], nfds_t nfds, int timeout,
-                              int* numfdsp) {
+RsmStatus SignalWaitPollfd(struct pollfd fds[], nfds_t nfds, int timeout,
+                           int* numfdsp) {
   if (numfdsp == nullptr) return RsmError(RSMERR_BAD_ADDR, "numfdsp is NULL");
   *numfdsp = 0;
   const absl::Time deadline = timeout < 0
@@ -209,7 +190,7 @@ absl::Status SignalWaitPollfd(struct pollfd fds[], nfds_t nfds, int timeout,
     }
     if (ready > 0) {
       *numfdsp = ready;
-      return absl::OkStatus();
+      return RsmSuccess();
     }
     // Another waiter took the events poll saw: wait again while time is
     // left.

@@ -9,8 +9,7 @@
 
 #include <memory>
 
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 #include "transport/segments/event_counter.h"
 
@@ -18,18 +17,18 @@ namespace rsm::core {
 
 // A segment's event count; RSMERR_INSUFFICIENT_RESOURCES when the process
 // has no descriptor left for its pipe.
-absl::StatusOr<std::unique_ptr<transport::EventCounter>> NewEventCounter();
+RsmStatusOr<std::unique_ptr<transport::EventCounter>> NewEventCounter();
 
 // From an import handle: rings the exporter's segment. From an export
 // handle: rings every import of it, on every node.
-absl::Status SignalPost(void* memseg, uint_t flags);
+RsmStatus SignalPost(void* memseg, uint_t flags);
 // `timeout` in ms; negative waits for ever.
-absl::Status SignalWait(void* memseg, int timeout);
+RsmStatus SignalWait(void* memseg, int timeout);
 
-absl::Status GetPollfd(void* memseg, struct pollfd* fd);
-absl::Status ReleasePollfd(void* memseg);
-absl::Status SignalWaitPollfd(struct pollfd fds[], nfds_t nfds, int timeout,
-                              int* numfdsp);
+RsmStatus GetPollfd(void* memseg, struct pollfd* fd);
+RsmStatus ReleasePollfd(void* memseg);
+RsmStatus SignalWaitPollfd(struct pollfd fds[], nfds_t nfds, int timeout,
+                           int* numfdsp);
 
 }  // namespace rsm::core
 

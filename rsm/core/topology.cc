@@ -36,18 +36,18 @@ void CopyName(const std::string& name, char (&field)[RSM_MAXNAMELEN]) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
+RsmStatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
     rsm_node_id_t* local_node_id) {
-  absl::StatusOr<const transport::ClusterConfig*> config = ProcessConfig();
+  RsmStatusOr<const transport::ClusterConfig*> config = ProcessConfig();
   if (!config.ok()) return config.status();
   const transport::ClusterConfig& cluster = **config;
   *local_node_id = cluster.node_id;
   std::vector<LocalControllerInfo> controllers;
   if (cluster.controllers.empty()) return controllers;
-  if (absl::Status eal = BringUpEal(cluster); !eal.ok()) return eal;
+  if (RsmStatus eal = BringUpEal(cluster); !eal.ok()) return eal;
 
   for (const transport::ControllerConfig& controller : cluster.controllers) {
-    absl::StatusOr<transport::PortInfo> port = LocalPort(cluster, controller);
+    RsmStatusOr<transport::PortInfo> port = LocalPort(cluster, controller);
     if (!port.ok()) return port.status();
     Controller* opened =
         ControllerRegistry::Instance().FindOpened(controller.name);

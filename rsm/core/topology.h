@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "rsm/core/rsm_status.h"
 #include "rsm/rsmapi.h"
 
 namespace rsm::core {
@@ -30,7 +30,7 @@ struct LocalControllerInfo {
 // What rsm_get_interconnect_topology reports: this node and, for each DPDK
 // controller, the other nodes configured on it. Brings up EAL (the local
 // MAC addresses are the ports'). Errors carry their RSMAPI code.
-absl::StatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
+RsmStatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
     rsm_node_id_t* local_node_id);
 
 // Lays `controllers` out as Solaris did: one malloc'ed, 8-byte-aligned block

@@ -7,83 +7,80 @@ namespace rsm::loopback {
 
 using transport::ConnectionState;
 using transport::ImporterKey;
-using transport::SegmentResult;
+using transport::Result;
 
-SegmentResult LoopbackBackend::Publish(uint32_t* id, uint8_t* memory,
-                                       uint64_t length,
-                                       transport::ExportAccess access,
-                                       transport::EventCounter* events) {
+Result LoopbackBackend::Publish(uint32_t* id, uint8_t* memory, uint64_t length,
+                                transport::ExportAccess access,
+                                transport::EventCounter* events) {
   absl::MutexLock lock(&mutex_);
   return table_.Publish(id, memory, length, std::move(access), events);
 }
 
-SegmentResult LoopbackBackend::PostToImporters(uint32_t id, bool accumulate) {
+Result LoopbackBackend::PostToImporters(uint32_t id, bool accumulate) {
   absl::MutexLock lock(&mutex_);
-  if (!table_.Find(id).has_value()) return SegmentResult::kNotPublished;
+  if (!table_.Find(id).has_value()) return Result::kNotPublished;
   for (const ImporterKey& key : table_.Importers(id)) {
     auto it = connections_.find(key.token);
     if (it != connections_.end() && it->second->events != nullptr) {
       it->second->events->Post(accumulate);
     }
   }
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
-SegmentResult LoopbackBackend::PutWithoutWaiting(
+Result LoopbackBackend::PutWithoutWaiting(
     transport::ImportConnection& connection, uint64_t offset,
     absl::Span<const uint8_t> data) {
   // A local copy is done when it returns: there is nothing to wait for.
   return Put(connection, offset, data);
 }
 
-SegmentResult LoopbackBackend::Barrier(
-    transport::ImportConnection& connection) {
+Result LoopbackBackend::Barrier(transport::ImportConnection& connection) {
   // Solaris's loopback barriers did nothing; a connection that was revoked
   // is reported as on any controller.
   absl::MutexLock lock(&mutex_);
-  return connections_.contains(connection.token) ? SegmentResult::kOk
-                                                 : SegmentResult::kNotConnected;
+  return connections_.contains(connection.token) ? Result::kOk
+                                                 : Result::kNotConnected;
 }
 
-SegmentResult LoopbackBackend::PostToExporter(
-    transport::ImportConnection& connection, bool accumulate) {
+Result LoopbackBackend::PostToExporter(transport::ImportConnection& connection,
+                                       bool accumulate) {
   absl::MutexLock lock(&mutex_);
   if (!table_.IsConnected(connection.segment_id,
                           ImporterKey{local_node_, connection.token})) {
-    return SegmentResult::kNotConnected;
+    return Result::kNotConnected;
   }
   if (transport::EventCounter* events = table_.Events(connection.segment_id)) {
     events->Post(accumulate);
   }
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
-SegmentResult LoopbackBackend::Unpublish(uint32_t id) {
+Result LoopbackBackend::Unpublish(uint32_t id) {
   absl::MutexLock lock(&mutex_);
-  if (!table_.Find(id).has_value()) return SegmentResult::kNotPublished;
+  if (!table_.Find(id).has_value()) return Result::kNotPublished;
   for (const ImporterKey& key : table_.Unpublish(id)) {
     auto it = connections_.find(key.token);
     if (it == connections_.end()) continue;
     it->second->End(ConnectionState::kRevoked);
     connections_.erase(it);
   }
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
-SegmentResult LoopbackBackend::Republish(
-    uint32_t id, std::vector<transport::AccessEntry> acl) {
+Result LoopbackBackend::Republish(uint32_t id,
+                                  std::vector<transport::AccessEntry> acl) {
   absl::MutexLock lock(&mutex_);
   return table_.Republish(id, std::move(acl));
 }
 
-SegmentResult LoopbackBackend::Rebind(uint32_t id, uint8_t* memory) {
+Result LoopbackBackend::Rebind(uint32_t id, uint8_t* memory) {
   absl::MutexLock lock(&mutex_);
   return table_.Rebind(id, memory);
 }
 
-SegmentResult LoopbackBackend::Connect(
-    transport::ImportConnection& connection,
-    const transport::ConnectRequest& request) {
+Result LoopbackBackend::Connect(transport::ImportConnection& connection,
+                                const transport::ConnectRequest& request) {
   absl::MutexLock lock(&mutex_);
   if (next_token_ == 0) ++next_token_;
   connection.token = next_token_++;
@@ -91,7 +88,7 @@ SegmentResult LoopbackBackend::Connect(
                                      request.groups};
   const transport::ExportTable::Connected connected = table_.Connect(
       connection.segment_id, importer, connection.token, request.requested);
-  if (connected.result != SegmentResult::kOk) {
+  if (connected.result != Result::kOk) {
     connection.state.store(ConnectionState::kRevoked,
                            std::memory_order_release);
     return connected.result;
@@ -101,7 +98,7 @@ SegmentResult LoopbackBackend::Connect(
   connection.state.store(ConnectionState::kConnected,
                          std::memory_order_release);
   connections_[connection.token] = &connection;
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
 void LoopbackBackend::Disconnect(transport::ImportConnection& connection) {
@@ -113,26 +110,25 @@ void LoopbackBackend::Disconnect(transport::ImportConnection& connection) {
   connection.End(ConnectionState::kRevoked);
 }
 
-SegmentResult LoopbackBackend::Put(transport::ImportConnection& connection,
-                                   uint64_t offset,
-                                   absl::Span<const uint8_t> data) {
+Result LoopbackBackend::Put(transport::ImportConnection& connection,
+                            uint64_t offset, absl::Span<const uint8_t> data) {
   absl::MutexLock lock(&mutex_);
   const transport::ExportTable::Access access = table_.CheckAccess(
       connection.segment_id, ImporterKey{local_node_, connection.token},
       /*write=*/true, offset, data.size());
-  if (access.result == SegmentResult::kOk && !data.empty()) {
+  if (access.result == Result::kOk && !data.empty()) {
     std::memmove(access.where, data.data(), data.size());
   }
   return access.result;
 }
 
-SegmentResult LoopbackBackend::Get(transport::ImportConnection& connection,
-                                   uint64_t offset, absl::Span<uint8_t> into) {
+Result LoopbackBackend::Get(transport::ImportConnection& connection,
+                            uint64_t offset, absl::Span<uint8_t> into) {
   absl::MutexLock lock(&mutex_);
   const transport::ExportTable::Access access = table_.CheckAccess(
       connection.segment_id, ImporterKey{local_node_, connection.token},
       /*write=*/false, offset, into.size());
-  if (access.result == SegmentResult::kOk && !into.empty()) {
+  if (access.result == Result::kOk && !into.empty()) {
     std::memmove(into.data(), access.where, into.size());
   }
   return access.result;

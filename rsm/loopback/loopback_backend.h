@@ -10,36 +10,37 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "rsm/core/segment_backend.h"
+#include "transport/segments/segment_backend.h"
 
 namespace rsm::loopback {
 
-class LoopbackBackend : public core::SegmentBackend {
+class LoopbackBackend : public transport::SegmentBackend {
  public:
   explicit LoopbackBackend(uint32_t local_node) : local_node_(local_node) {}
 
   uint32_t local_node() const override { return local_node_; }
-  SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        transport::ExportAccess access,
-                        transport::EventCounter* events) override;
-  SegmentResult Unpublish(uint32_t id) override;
-  SegmentResult Republish(uint32_t id,
-                          std::vector<transport::AccessEntry> acl) override;
-  SegmentResult Rebind(uint32_t id, uint8_t* memory) override;
-  SegmentResult Connect(transport::ImportConnection& connection,
-                        const transport::ConnectRequest& request) override;
+  transport::Result Publish(uint32_t* id, uint8_t* memory, uint64_t length,
+                            transport::ExportAccess access,
+                            transport::EventCounter* events) override;
+  transport::Result Unpublish(uint32_t id) override;
+  transport::Result Republish(uint32_t id,
+                              std::vector<transport::AccessEntry> acl) override;
+  transport::Result Rebind(uint32_t id, uint8_t* memory) override;
+  transport::Result Connect(transport::ImportConnection& connection,
+                            const transport::ConnectRequest& request) override;
   void Disconnect(transport::ImportConnection& connection) override;
-  SegmentResult Put(transport::ImportConnection& connection, uint64_t offset,
-                    absl::Span<const uint8_t> data) override;
-  SegmentResult Get(transport::ImportConnection& connection, uint64_t offset,
-                    absl::Span<uint8_t> into) override;
-  SegmentResult PostToImporters(uint32_t id, bool accumulate) override;
-  SegmentResult PutWithoutWaiting(transport::ImportConnection& connection,
-                                  uint64_t offset,
-                                  absl::Span<const uint8_t> data) override;
-  SegmentResult Barrier(transport::ImportConnection& connection) override;
-  SegmentResult PostToExporter(transport::ImportConnection& connection,
-                               bool accumulate) override;
+  transport::Result Put(transport::ImportConnection& connection,
+                        uint64_t offset,
+                        absl::Span<const uint8_t> data) override;
+  transport::Result Get(transport::ImportConnection& connection,
+                        uint64_t offset, absl::Span<uint8_t> into) override;
+  transport::Result PostToImporters(uint32_t id, bool accumulate) override;
+  transport::Result PutWithoutWaiting(transport::ImportConnection& connection,
+                                      uint64_t offset,
+                                      absl::Span<const uint8_t> data) override;
+  transport::Result Barrier(transport::ImportConnection& connection) override;
+  transport::Result PostToExporter(transport::ImportConnection& connection,
+                                   bool accumulate) override;
   std::optional<transport::ExportTable::View> LocalMemory(
       const transport::ImportConnection& connection) override;
 

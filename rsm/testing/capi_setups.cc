@@ -22,10 +22,10 @@ namespace {
 
 // This node's id on `handle`'s controller (the embedded default's is 1).
 rsm_node_id_t LocalNodeOf(rsmapi_controller_handle_t handle) {
-  absl::StatusOr<core::Controller*> controller =
+  core::RsmStatusOr<core::Controller*> controller =
       core::ControllerRegistry::Instance().Find(handle);
   if (!controller.ok()) {
-    ADD_FAILURE() << "controller: " << controller.status();
+    ADD_FAILURE() << "not a controller: " << controller.status().code();
     return 0;
   }
   return (*controller)->local_node();

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "rsm/core/controller_attributes.h"
-#include "rsm/core/engine_backend.h"
 #include "transport/port.h"
+#include "transport/segments/segment_service.h"
 #include "transport/testing/test_cluster.h"
 
 namespace rsm::testing {
@@ -55,8 +55,8 @@ absl::StatusOr<std::unique_ptr<NodeCluster>> NodeCluster::Create(
     options.peers = peers;
     options.unreachable_after = absl::Seconds(2);
     if (adjust) adjust(options);
-    absl::StatusOr<std::unique_ptr<core::EngineBackend>> backend =
-        core::EngineBackend::Create(options);
+    absl::StatusOr<std::unique_ptr<transport::SegmentService>> backend =
+        transport::SegmentService::Start(options);
     if (!backend.ok()) return backend.status();
     cluster->controllers_.push_back(core::ControllerRegistry::Instance().Adopt(
         std::make_unique<core::Controller>(
@@ -97,7 +97,8 @@ void NodeCluster::Stop(int node) {
 }
 
 transport::FaultCounters NodeCluster::InjectedOnReceive(int node) const {
-  return static_cast<core::EngineBackend&>(controllers_[node - 1]->backend())
+  return static_cast<transport::SegmentService&>(
+             controllers_[node - 1]->backend())
       .engine()
       .rx_faults()
       .counters();

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "rsm/core/controller_attributes.h"
-#include "rsm/core/engine_backend.h"
 #include "transport/port.h"
+#include "transport/segments/segment_service.h"
 
 namespace rsm::testing {
 
@@ -30,8 +30,8 @@ absl::StatusOr<std::unique_ptr<TwoNodeControllers>> TwoNodeControllers::Create(
     options.peers = {{1, MacOf(1)}, {2, MacOf(2)}};
     options.unreachable_after = absl::Seconds(1);
     if (adjust) adjust(options);
-    absl::StatusOr<std::unique_ptr<core::EngineBackend>> backend =
-        core::EngineBackend::Create(options);
+    absl::StatusOr<std::unique_ptr<transport::SegmentService>> backend =
+        transport::SegmentService::Start(options);
     if (!backend.ok()) return backend.status();
     nodes->controllers_[node - 1] = core::ControllerRegistry::Instance().Adopt(
         std::make_unique<core::Controller>(

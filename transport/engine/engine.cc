@@ -223,7 +223,7 @@ Engine::Drive Engine::DriveOnce() {
 
 bool Engine::TryDrive() { return DriveOnce() == Drive::kWorked; }
 
-std::optional<TransportResult> Engine::Wait(Completion& completion,
+std::optional<Result> Engine::Wait(Completion& completion,
                                             absl::Time deadline) {
   // Caller-driven: drive from the first instant (the request has not even
   // left yet), and never sleep while nobody drives, or peers would take the
@@ -240,7 +240,7 @@ std::optional<TransportResult> Engine::Wait(Completion& completion,
   // Done, or an engine thread drives: it completes the request and wakes us.
   std::optional<int32_t> result = completion.Wait(deadline);
   if (!result.has_value()) return std::nullopt;
-  return static_cast<TransportResult>(*result);
+  return static_cast<Result>(*result);
 }
 
 void Engine::DriveUntilStopped() {
@@ -303,7 +303,7 @@ void Engine::FailEverything() {
         FreeFrame(frame);
         if (completion != nullptr) {
           completion->Complete(
-              static_cast<int32_t>(TransportResult::kEngineStopped));
+              static_cast<int32_t>(Result::kEngineStopped));
           port_counters_.requests_failed.Add();
         }
         frame = next;
@@ -313,9 +313,9 @@ void Engine::FailEverything() {
   FailTasks();
   for (const std::unique_ptr<PeerSession>& session : sessions_) {
     port_counters_.requests_failed.Add(
-        session->Fail(TransportResult::kEngineStopped, 0));
+        session->Fail(Result::kEngineStopped, 0));
     sink_->OnPeerLost(session->address.node_id,
-                      TransportResult::kEngineStopped);
+                      Result::kEngineStopped);
   }
   for (rte_mbuf* frame : tx_queue_) FreeFrame(frame);
   tx_queue_.clear();

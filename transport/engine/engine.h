@@ -18,7 +18,7 @@
 #include "transport/engine/message_sink.h"
 #include "transport/engine/peer_session.h"
 #include "transport/engine/request_ring.h"
-#include "transport/engine/transport_result.h"
+#include "transport/result.h"
 #include "transport/fault/injector.h"
 #include "transport/wire/codec.h"
 
@@ -56,7 +56,7 @@ class Engine {
   // kOk once the peer has acknowledged every frame, go to `completion`
   // (optional). With block_when_full, a full pool or ring makes the caller
   // drive the engine until space frees up or the blocking timeout passes.
-  TransportResult SendMessage(uint32_t peer, wire::FrameType type,
+  Result SendMessage(uint32_t peer, wire::FrameType type,
                               uint32_t segment_id, uint64_t offset,
                               uint32_t aux, absl::Span<const uint8_t> payload,
                               Completion* completion);
@@ -68,7 +68,7 @@ class Engine {
   // kEngineStopped, and the task does not run, if the engine stopped first.
   // Messages the calling thread sent before (SendMessage) are queued ahead
   // of any the task sends, so a task's request never overtakes them.
-  TransportResult RunOnEngine(absl::FunctionRef<void()> task);
+  Result RunOnEngine(absl::FunctionRef<void()> task);
 
   // Opens a session with every peer now rather than at its first message,
   // so whether a peer answers is known before anyone sends to it (the
@@ -81,7 +81,7 @@ class Engine {
   // Engine thread only (a sink callback or a task): queues a message for
   // `peer` without blocking or going through the ring — replies are sent
   // this way. kNoResources at once when the pool is empty.
-  TransportResult SendFromEngine(uint32_t peer, wire::FrameType type,
+  Result SendFromEngine(uint32_t peer, wire::FrameType type,
                                  uint32_t segment_id, uint64_t offset,
                                  uint32_t aux,
                                  absl::Span<const uint8_t> payload,
@@ -91,7 +91,7 @@ class Engine {
   // nullopt if `deadline` passes first: the request is then still in flight
   // and the Completion must stay alive until it is done (the engine fails
   // it at the latest when the peer is declared unreachable).
-  std::optional<TransportResult> Wait(Completion& completion,
+  std::optional<Result> Wait(Completion& completion,
                                       absl::Time deadline);
 
   // One iteration of the loop; true if it did anything. Engine thread only
@@ -153,11 +153,11 @@ class Engine {
   uint64_t ToTsc(absl::Duration d) const;
 
   // requests.cc: application-thread side and ring draining.
-  TransportResult CheckMessage(uint32_t peer, wire::FrameType type) const;
+  Result CheckMessage(uint32_t peer, wire::FrameType type) const;
   // attempt() once; if it fails and `may_block`, drives the engine and
   // retries until the blocking timeout. Whether it finally succeeded.
   bool Retry(absl::FunctionRef<bool()> attempt, bool may_block);
-  TransportResult BuildMessage(uint32_t peer, wire::FrameType type,
+  Result BuildMessage(uint32_t peer, wire::FrameType type,
                                uint32_t segment_id, uint64_t offset,
                                uint32_t aux, absl::Span<const uint8_t> payload,
                                Completion* completion, bool may_block,

@@ -44,7 +44,7 @@ TEST(Engine, DeliversMessagesOfEverySizeInOrderAndCompletesThem) {
       const std::vector<uint8_t> payload = Pattern(sizes[i], i);
       ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 0x80000000,
                                         i * 1000, 7, payload, &done[i]),
-                TransportResult::kOk);
+                Result::kOk);
     }
     ASSERT_TRUE(c.DriveUntil([&] { return AllDone(done); }, absl::Seconds(10)));
     for (Completion& d : done) {
@@ -86,7 +86,7 @@ TEST(Engine, NeverSendsAFrameLargerThanTheMtu) {
     for (size_t i = 0; i < done.size(); ++i) {
       ASSERT_EQ(c.engine(1).SendMessage(2 + i % 2, wire::FrameType::kPut, 1, 0,
                                         0, Pattern(65536 - i, i), &done[i]),
-                TransportResult::kOk);
+                Result::kOk);
     }
     ASSERT_TRUE(c.DriveUntil([&] { return AllDone(done); }, absl::Seconds(10)));
     EXPECT_GT(frames, 8u * 45);  // 64 KiB messages went as dozens of frames
@@ -104,7 +104,7 @@ TEST(Engine, NodeTalksToItselfThroughItsPort) {
     const std::vector<uint8_t> payload = Pattern(5000, 3);
     ASSERT_EQ(c.engine(1).SendMessage(1, wire::FrameType::kSignal, 1, 0, 0,
                                       payload, &done),
-              TransportResult::kOk);
+              Result::kOk);
     ASSERT_TRUE(c.DriveUntil([&] { return done.IsDone(); }, absl::Seconds(5)));
     ASSERT_EQ(c.sink(1).messages.size(), 1u);
     EXPECT_EQ(c.sink(1).messages[0].payload, payload);
@@ -119,14 +119,14 @@ TEST(Engine, RefusesWhatItCannotCarry) {
     Engine& engine = (*cluster)->engine(1);
     EXPECT_EQ(
         engine.SendMessage(9, wire::FrameType::kPut, 1, 0, 0, {}, nullptr),
-        TransportResult::kInvalid);  // not a peer
+        Result::kInvalid);  // not a peer
     EXPECT_EQ(
         engine.SendMessage(2, wire::FrameType::kAck, 1, 0, 0, {}, nullptr),
-        TransportResult::kInvalid);  // not a message type
+        Result::kInvalid);  // not a message type
     const std::vector<uint8_t> huge((engine.max_frame_payload() + 1) * 256 + 1);
     EXPECT_EQ(
         engine.SendMessage(2, wire::FrameType::kPut, 1, 0, 0, huge, nullptr),
-        TransportResult::kInvalid);  // more frames than the window
+        Result::kInvalid);  // more frames than the window
   }));
 }
 
@@ -142,9 +142,9 @@ TEST(Engine, RunsOnAWorkerLcore) {
       Completion done;
       ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, i, 0,
                                         Pattern(100, i), &done),
-                TransportResult::kOk);
+                Result::kOk);
       ASSERT_EQ(c.engine(1).Wait(done, absl::Now() + absl::Seconds(5)),
-                TransportResult::kOk);
+                Result::kOk);
     }
     c.engine(2).Stop();  // returns once the lcore has left the loop
     EXPECT_EQ(c.sink(2).messages.size(), 200u);
@@ -162,7 +162,7 @@ TEST(Engine, SinkRepliesFromTheEngineThread) {
     c.sink(2).on_message = [&](const testing::RecordingSink::Message& m) {
       if (c.engine(2).SendFromEngine(m.peer, wire::FrameType::kGetReply, 0,
                                      m.header.offset, 0, m.payload,
-                                     nullptr) != TransportResult::kOk) {
+                                     nullptr) != Result::kOk) {
         ++refused;
       }
     };
@@ -170,7 +170,7 @@ TEST(Engine, SinkRepliesFromTheEngineThread) {
     for (size_t i = 0; i < done.size(); ++i) {
       ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kGet, 1, i, 0,
                                         Pattern(i * 97, i), &done[i]),
-                TransportResult::kOk);
+                Result::kOk);
     }
     ASSERT_TRUE(
         c.DriveUntil([&] { return c.sink(1).messages.size() == done.size(); },
@@ -196,7 +196,7 @@ TEST(Engine, TasksRunOnTheEngineThread) {
     // Caller-driven: the caller becomes the engine thread while it waits.
     std::thread::id ran_on;
     ASSERT_EQ(engine.RunOnEngine([&] { ran_on = std::this_thread::get_id(); }),
-              TransportResult::kOk);
+              Result::kOk);
     EXPECT_EQ(ran_on, caller);
 
     engine.StartThread();
@@ -205,16 +205,16 @@ TEST(Engine, TasksRunOnTheEngineThread) {
       ran_on = std::this_thread::get_id();
       // On the engine thread a task runs at once, not queued behind itself.
       EXPECT_EQ(engine.RunOnEngine([&] { nested_ran = true; }),
-                TransportResult::kOk);
+                Result::kOk);
     }),
-              TransportResult::kOk);
+              Result::kOk);
     EXPECT_NE(ran_on, caller);
     EXPECT_TRUE(nested_ran);
 
     engine.Stop();
     bool ran_after_stop = false;
     EXPECT_EQ(engine.RunOnEngine([&] { ran_after_stop = true; }),
-              TransportResult::kEngineStopped);
+              Result::kEngineStopped);
     EXPECT_FALSE(ran_after_stop);
   }));
 }
@@ -229,18 +229,18 @@ TEST(Engine, StopFailsEverythingAndLaterSends) {
     for (Completion& d : done) {
       ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0,
                                         Pattern(3000, 1), &d),
-                TransportResult::kOk);
+                Result::kOk);
     }
     c.engine(1).RunOnce();  // some leave, none is acknowledged yet
     c.engine(1).Stop();
     for (Completion& d : done) {
       ASSERT_TRUE(d.IsDone());
       EXPECT_EQ(d.Wait(absl::InfiniteFuture()),
-                static_cast<int32_t>(TransportResult::kEngineStopped));
+                static_cast<int32_t>(Result::kEngineStopped));
     }
     EXPECT_EQ(
         c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, {}, nullptr),
-        TransportResult::kEngineStopped);
+        Result::kEngineStopped);
     EXPECT_EQ(c.engine(1).data_frames_in_use(), 0u);
   }));
 }
@@ -284,12 +284,12 @@ void CrossesTheWireWrap(const char* name, uint64_t first_sequence) {
                  static_cast<size_t>(d.sent) - c.sink(d.to).messages.size() <
                      kOutstanding) {
             const int i = d.sent;
-            const TransportResult result = c.engine(d.from).SendMessage(
+            const Result result = c.engine(d.from).SendMessage(
                 d.to, wire::FrameType::kPut, 1, i, 0,
                 Pattern(size_of(i), static_cast<uint8_t>(i + d.from)),
                 &d.done[i]);
-            if (result == TransportResult::kNoResources) break;
-            EXPECT_EQ(result, TransportResult::kOk);
+            if (result == Result::kNoResources) break;
+            EXPECT_EQ(result, Result::kOk);
             ++d.sent;
           }
           all_done = all_done && d.sent == kMessages && AllDone(d.done);

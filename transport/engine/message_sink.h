@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "absl/types/span.h"
-#include "transport/engine/transport_result.h"
+#include "transport/result.h"
 #include "transport/wire/frame.h"
 
 namespace rsm::transport {
@@ -25,7 +25,7 @@ class MessageSink {
   // this engine stopped (kEngineStopped, once per peer). Whatever the layer
   // above was waiting for from that peer will not come. Engine thread; may
   // be called more than once for one loss.
-  virtual void OnPeerLost(uint32_t /*peer*/, TransportResult /*why*/) {}
+  virtual void OnPeerLost(uint32_t /*peer*/, Result /*why*/) {}
 
   // Once per engine iteration, on the engine thread: work the sink deferred,
   // such as replies that found no free frame when their request arrived.

@@ -31,7 +31,7 @@ void Engine::OnAck(PeerSession& session, uint64_t ack) {
     FreeFrame(frame);
     frame = nullptr;
     if (completion != nullptr) {
-      completion->Complete(static_cast<int32_t>(TransportResult::kOk));
+      completion->Complete(static_cast<int32_t>(Result::kOk));
     }
   }
   if (clean_sample) SampleRoundTrip(session, Now() - newest_sent);

@@ -48,7 +48,7 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
       const uint32_t from = i % 2 ? 2 : 1, to = i % 2 ? 1 : 2;
       ASSERT_EQ(c.engine(from).SendMessage(to, wire::FrameType::kPut, 1, i, 0,
                                            payload, &warmup[i]),
-                TransportResult::kOk);
+                Result::kOk);
     }
     ASSERT_TRUE(
         c.DriveUntil([&] { return AllDone(warmup); }, absl::Seconds(5)));
@@ -59,7 +59,7 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
     for (Completion& done : to_2) {
       ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0,
                                         payload, &done),
-                TransportResult::kOk);
+                Result::kOk);
     }
     c.engine(1).RunOnce();
     c.engine(2).Stop();
@@ -71,7 +71,7 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
     EXPECT_LT(took, absl::Milliseconds(100 + 150));  // the bound, plus slack
     for (Completion& done : to_2) {
       EXPECT_EQ(done.Wait(absl::InfiniteFuture()),
-                static_cast<int32_t>(TransportResult::kPeerUnreachable));
+                static_cast<int32_t>(Result::kPeerUnreachable));
     }
     EXPECT_EQ(c.engine(1).peer_counters(2)->unreachable.Get(), 1u);
 
@@ -80,7 +80,7 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
     for (Completion& done : to_3) {
       ASSERT_EQ(c.engine(1).SendMessage(3, wire::FrameType::kPut, 1, 0, 0,
                                         payload, &done),
-                TransportResult::kOk);
+                Result::kOk);
     }
     ASSERT_TRUE(c.DriveUntil([&] { return AllDone(to_3); }, absl::Seconds(5)));
     for (Completion& done : to_3)
@@ -94,7 +94,7 @@ TEST(PeerFailure, StoppedPeerFailsItsRequestsAndOthersCarryOn) {
     Completion again;
     ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 99, 0,
                                       payload, &again),
-              TransportResult::kOk);
+              Result::kOk);
     ASSERT_TRUE(c.DriveUntil([&] { return again.IsDone(); }, absl::Seconds(5)));
     EXPECT_EQ(again.Wait(absl::InfiniteFuture()), 0);
     ASSERT_FALSE(c.sink(2).messages.empty());
@@ -128,7 +128,7 @@ TEST(PeerFailure, SilentReceiverHoldsTheSenderToItsWindow) {
     Completion hello;
     ASSERT_EQ(
         c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, {}, &hello),
-        TransportResult::kOk);
+        Result::kOk);
     ASSERT_TRUE(c.DriveUntil([&] { return hello.IsDone(); }, absl::Seconds(5)));
     c.Pause(2, true);
 
@@ -140,7 +140,7 @@ TEST(PeerFailure, SilentReceiverHoldsTheSenderToItsWindow) {
     while (absl::Now() < end) {
       for (int i = 0; i < 16; ++i) {
         if (c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0, payload,
-                                    nullptr) == TransportResult::kNoResources) {
+                                    nullptr) == Result::kNoResources) {
           ++refused;
         }
       }

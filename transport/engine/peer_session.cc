@@ -10,7 +10,7 @@ namespace rsm::transport {
 namespace {
 
 // A request's frames are freed one by one; its completion is on the last.
-int FailFrame(rte_mbuf* frame, TransportResult result) {
+int FailFrame(rte_mbuf* frame, Result result) {
   Completion* completion = MetaOf(frame).completion;
   FreeFrame(frame);
   if (completion == nullptr) return 0;
@@ -32,7 +32,7 @@ PeerSession::PeerSession(const PeerAddress& address, uint32_t window_frames,
       delivered(first_sequence - 1),
       reorder(window_frames, nullptr) {}
 
-PeerSession::~PeerSession() { Fail(TransportResult::kEngineStopped, 0); }
+PeerSession::~PeerSession() { Fail(Result::kEngineStopped, 0); }
 
 uint32_t PeerSession::EarlyFrames() const {
   uint32_t bits = 0;
@@ -52,14 +52,14 @@ bool PeerSession::PeerHolds(uint64_t seq) const {
          (peer_sack_bits >> i) & 1;
 }
 
-int PeerSession::FailBacklog(TransportResult result) {
+int PeerSession::FailBacklog(Result result) {
   int failed = 0;
   for (rte_mbuf* frame : backlog) failed += FailFrame(frame, result);
   backlog.clear();
   return failed;
 }
 
-int PeerSession::Fail(TransportResult result, uint32_t new_incarnation) {
+int PeerSession::Fail(Result result, uint32_t new_incarnation) {
   int failed = FailBacklog(result);
   for (uint64_t seq = acked + 1; seq < next_seq; ++seq) {
     failed += FailFrame(sent(seq), result);

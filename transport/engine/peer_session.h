@@ -9,7 +9,7 @@
 
 #include "transport/engine/counters.h"
 #include "transport/engine/engine_options.h"
-#include "transport/engine/transport_result.h"
+#include "transport/result.h"
 #include "transport/wire/frame.h"
 
 namespace rsm::transport {
@@ -53,12 +53,12 @@ struct PeerSession {
   bool PeerHolds(uint64_t seq) const;
 
   // Completes the requests not yet sent with `result`; returns how many.
-  int FailBacklog(TransportResult result);
+  int FailBacklog(Result result);
 
   // Completes every request of this session with `result` and frees its
   // frames, then starts over with sequence numbers from first_sequence under
   // `new_incarnation` (0: keep ours). Returns the number of failed requests.
-  int Fail(TransportResult result, uint32_t new_incarnation);
+  int Fail(Result result, uint32_t new_incarnation);
 
   const PeerAddress address;
   // Where each incarnation's sequence numbers start, in both directions.

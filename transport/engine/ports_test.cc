@@ -450,16 +450,16 @@ void SendAll(Engine& engine, uint32_t peer, uint32_t count,
     const std::vector<uint8_t> payload = MessageBytes(me, i);
     ASSERT_EQ(engine.SendMessage(peer, wire::FrameType::kPut, 1, i, me, payload,
                                  &done[i]),
-              TransportResult::kOk)
+              Result::kOk)
         << "message " << i;
   }
   const absl::Time deadline = absl::Now() + timeout;
   for (uint32_t i = 0; i < count; ++i) {
-    const std::optional<TransportResult> result =
+    const std::optional<Result> result =
         engine.Wait(done[i], deadline);
     ASSERT_TRUE(result.has_value()) << "message " << i << " not completed";
-    ASSERT_EQ(*result, TransportResult::kOk)
-        << "message " << i << ": " << TransportResultName(*result);
+    ASSERT_EQ(*result, Result::kOk)
+        << "message " << i << ": " << ResultName(*result);
   }
 }
 
@@ -624,14 +624,14 @@ TEST(PortsTest, NullPortPeerNeverAnswers) {
       const std::vector<uint8_t> payload = MessageBytes(1, i + 3);
       ASSERT_EQ(engine.SendMessage(2, wire::FrameType::kPut, 1, i, 1, payload,
                                    &done[i]),
-                TransportResult::kOk);
+                Result::kOk);
     }
     for (Completion& d : done) {
-      const std::optional<TransportResult> result =
+      const std::optional<Result> result =
           engine.Wait(d, start + absl::Seconds(5));
       ASSERT_TRUE(result.has_value());
-      EXPECT_EQ(*result, TransportResult::kPeerUnreachable)
-          << TransportResultName(*result);
+      EXPECT_EQ(*result, Result::kPeerUnreachable)
+          << ResultName(*result);
     }
     const absl::Duration took = absl::Now() - start;
     // The bound counts time the engine was driven: a process starved of CPU

@@ -107,10 +107,10 @@ void RunReliability(const char* name, int nodes) {
         std::mt19937_64 peek = sizes[i];
         const std::vector<uint8_t> payload =
             Payload(p.from, p.to, p.sent, MessageSize(peek));
-        const TransportResult result = c.engine(p.from).SendMessage(
+        const Result result = c.engine(p.from).SendMessage(
             p.to, wire::FrameType::kPut, 1, p.sent, 0, payload, nullptr);
-        if (result == TransportResult::kNoResources) break;
-        ASSERT_EQ(result, TransportResult::kOk);
+        if (result == Result::kNoResources) break;
+        ASSERT_EQ(result, Result::kOk);
         sizes[i] = peek;
         ++p.sent;
       }

@@ -23,52 +23,52 @@ void FreeMessage(rte_mbuf* first) {
 
 }  // namespace
 
-TransportResult Engine::SendMessage(uint32_t peer, wire::FrameType type,
+Result Engine::SendMessage(uint32_t peer, wire::FrameType type,
                                     uint32_t segment_id, uint64_t offset,
                                     uint32_t aux,
                                     absl::Span<const uint8_t> payload,
                                     Completion* completion) {
-  if (const TransportResult checked = CheckMessage(peer, type);
-      checked != TransportResult::kOk) {
+  if (const Result checked = CheckMessage(peer, type);
+      checked != Result::kOk) {
     return checked;
   }
   rte_mbuf* first = nullptr;
-  const TransportResult built =
+  const Result built =
       BuildMessage(peer, type, segment_id, offset, aux, payload, completion,
                    options_.block_when_full, &first);
-  if (built != TransportResult::kOk) return built;
+  if (built != Result::kOk) return built;
 
   if (!Retry([&] { return requests_->Enqueue(first); },
              options_.block_when_full)) {
     FreeMessage(first);
-    return TransportResult::kNoResources;
+    return Result::kNoResources;
   }
   // Stop may have drained the ring just before the enqueue; a stopped
   // engine's RunOnce fails whatever it finds, so nobody waits forever.
   if (stopped()) TryDrive();
-  return TransportResult::kOk;
+  return Result::kOk;
 }
 
-TransportResult Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
+Result Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
                                        uint32_t segment_id, uint64_t offset,
                                        uint32_t aux,
                                        absl::Span<const uint8_t> payload,
                                        Completion* completion) {
-  if (const TransportResult checked = CheckMessage(peer, type);
-      checked != TransportResult::kOk) {
+  if (const Result checked = CheckMessage(peer, type);
+      checked != Result::kOk) {
     return checked;
   }
   // A peer already declared unreachable would have the message failed from
   // the backlog, unseen by a caller that gave no completion: say so now.
   if (FindSession(peer)->state == PeerSession::State::kUnreachable) {
-    return TransportResult::kPeerUnreachable;
+    return Result::kPeerUnreachable;
   }
   // The engine thread must not wait for frames: it is the one that frees
   // them.
   rte_mbuf* first = nullptr;
-  const TransportResult built = BuildMessage(
+  const Result built = BuildMessage(
       peer, type, segment_id, offset, aux, payload, completion, false, &first);
-  if (built == TransportResult::kOk) AddToBacklog(first);
+  if (built == Result::kOk) AddToBacklog(first);
   return built;
 }
 
@@ -85,17 +85,17 @@ bool Engine::Retry(absl::FunctionRef<bool()> attempt, bool may_block) {
   return true;
 }
 
-TransportResult Engine::CheckMessage(uint32_t peer,
+Result Engine::CheckMessage(uint32_t peer,
                                      wire::FrameType type) const {
-  if (stopped()) return TransportResult::kEngineStopped;
+  if (stopped()) return Result::kEngineStopped;
   // sessions_by_node_ is not modified after Init, so any thread may read it.
   if (!wire::IsSequenced(type) || !sessions_by_node_.contains(peer)) {
-    return TransportResult::kInvalid;
+    return Result::kInvalid;
   }
-  return TransportResult::kOk;
+  return Result::kOk;
 }
 
-TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
+Result Engine::BuildMessage(uint32_t peer, wire::FrameType type,
                                      uint32_t segment_id, uint64_t offset,
                                      uint32_t aux,
                                      absl::Span<const uint8_t> payload,
@@ -106,10 +106,10 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
       payload.empty() ? 1 : (payload.size() + per_frame - 1) / per_frame;
   // A message's frames must all fit in the window at once, or a full window
   // of them could wait on frames still queued behind them.
-  if (count > options_.window_frames) return TransportResult::kInvalid;
+  if (count > options_.window_frames) return Result::kInvalid;
   // Receivers refuse a frame whose bytes would run past 2^64; sent anyway,
   // it would be retransmitted for ever and stall the session behind it.
-  if (offset > UINT64_MAX - payload.size()) return TransportResult::kInvalid;
+  if (offset > UINT64_MAX - payload.size()) return Result::kInvalid;
 
   // Most messages are a frame or a few: no heap allocation for those.
   absl::InlinedVector<rte_mbuf*, 8> frames(count);
@@ -120,7 +120,7 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
           },
           may_block)) {
     port_counters_.no_mbufs.AddFromAnyThread();
-    return TransportResult::kNoResources;
+    return Result::kNoResources;
   }
   for (rte_mbuf* frame : frames) AcquireFrame(frame);
 
@@ -150,7 +150,7 @@ TransportResult Engine::BuildMessage(uint32_t peer, wire::FrameType type,
     header.aux = aux;
   }
   *first = frames[0];
-  return TransportResult::kOk;
+  return Result::kOk;
 }
 
 void Engine::AddToBacklog(rte_mbuf* first) {
@@ -176,7 +176,7 @@ bool Engine::FillWindows() {
     switch (session.state) {
       case PeerSession::State::kUnreachable:
         port_counters_.requests_failed.Add(
-            session.FailBacklog(TransportResult::kPeerUnreachable));
+            session.FailBacklog(Result::kPeerUnreachable));
         work = true;
         break;
       case PeerSession::State::kIdle:

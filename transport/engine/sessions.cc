@@ -37,14 +37,14 @@ void Engine::StopWhenQuiet(absl::Duration at_most) {
   const absl::Time deadline = absl::Now() + at_most;
   for (bool quiet = false; !quiet && absl::Now() < deadline;) {
     quiet = true;
-    const TransportResult ran = RunOnEngine([&] {
+    const Result ran = RunOnEngine([&] {
       for (const std::unique_ptr<PeerSession>& session : sessions_) {
         if (session->state != PeerSession::State::kEstablished) continue;
         quiet = quiet && session->backlog.empty() &&
                 session->in_flight() == 0 && !session->ack_due;
       }
     });
-    if (ran != TransportResult::kOk) break;
+    if (ran != Result::kOk) break;
     if (!quiet) absl::SleepFor(absl::Microseconds(100));
   }
   Stop();

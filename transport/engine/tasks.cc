@@ -5,17 +5,17 @@
 
 namespace rsm::transport {
 
-TransportResult Engine::RunOnEngine(absl::FunctionRef<void()> task) {
-  if (stopped()) return TransportResult::kEngineStopped;
+Result Engine::RunOnEngine(absl::FunctionRef<void()> task) {
+  if (stopped()) return Result::kEngineStopped;
   if (OnEngineThread()) {
     DrainAllRequests();
     task();
-    return TransportResult::kOk;
+    return Result::kOk;
   }
   // On the caller's stack: Wait returns only once the engine is done with it.
   Task queued{task, {}};
   while (!tasks_->Enqueue(&queued)) {
-    if (stopped()) return TransportResult::kEngineStopped;
+    if (stopped()) return Result::kEngineStopped;
     if (!TryDrive()) std::this_thread::yield();
   }
   // As in SendMessage: Stop may have drained the ring just before.
@@ -39,7 +39,7 @@ bool Engine::RunTasks() {
   if (n > 0) DrainAllRequests();
   for (unsigned i = 0; i < n; ++i) {
     tasks[i]->run();
-    tasks[i]->done.Complete(static_cast<int32_t>(TransportResult::kOk));
+    tasks[i]->done.Complete(static_cast<int32_t>(Result::kOk));
   }
   return n > 0;
 }
@@ -50,7 +50,7 @@ void Engine::FailTasks() {
   while (tasks_ != nullptr && (n = tasks_->DequeueBurst(tasks, kBurst)) > 0) {
     for (unsigned i = 0; i < n; ++i) {
       tasks[i]->done.Complete(
-          static_cast<int32_t>(TransportResult::kEngineStopped));
+          static_cast<int32_t>(Result::kEngineStopped));
     }
   }
 }

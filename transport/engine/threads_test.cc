@@ -58,16 +58,16 @@ void RunThreads(const char* name, bool sender_has_thread) {
       Completion done;
       for (int i = 0; i < kPerThread; ++i) {
         done.Reset();
-        const TransportResult sent = c.engine(1).SendMessage(
+        const Result sent = c.engine(1).SendMessage(
             2, wire::FrameType::kPut, t, i, 0, Payload(t, i), &done);
-        const std::optional<TransportResult> result =
-            sent == TransportResult::kOk
+        const std::optional<Result> result =
+            sent == Result::kOk
                 ? c.engine(1).Wait(done, absl::Now() + absl::Seconds(10))
                 : sent;
-        if (result != TransportResult::kOk) {
+        if (result != Result::kOk) {
           if (failures[t]++ == 0) {
             std::printf("thread %d message %d: %s\n", t, i,
-                        result ? TransportResultName(*result) : "timed out");
+                        result ? ResultName(*result) : "timed out");
           }
         }
       }
@@ -100,14 +100,14 @@ TEST(Threads, TasksFromFourThreadsAreSerialized) {
           threads.emplace_back([&] {
             for (int i = 0; i < 2000; ++i) {
               EXPECT_EQ(engine.RunOnEngine([&] { ++counter; }),
-                        TransportResult::kOk);
+                        Result::kOk);
             }
           });
         }
         for (std::thread& thread : threads) thread.join();
         int64_t seen = -1;
         ASSERT_EQ(engine.RunOnEngine([&] { seen = counter; }),
-                  TransportResult::kOk);
+                  Result::kOk);
         EXPECT_EQ(seen, kThreads * 2000);
         engine.Stop();
       },

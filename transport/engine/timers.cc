@@ -106,11 +106,11 @@ void Engine::DeclareUnreachable(PeerSession& session) {
   // Frames in flight may or may not have arrived; the next session must not
   // reuse their sequence numbers, so it starts under a new incarnation.
   port_counters_.requests_failed.Add(
-      session.Fail(TransportResult::kPeerUnreachable, NextIncarnation()));
+      session.Fail(Result::kPeerUnreachable, NextIncarnation()));
   session.state = PeerSession::State::kUnreachable;
   session.counters.unreachable.Add();
   session.retransmit_timeout_tsc = session.base_timeout_tsc;
-  sink_->OnPeerLost(session.address.node_id, TransportResult::kPeerUnreachable);
+  sink_->OnPeerLost(session.address.node_id, Result::kPeerUnreachable);
 }
 
 }  // namespace rsm::transport

@@ -17,7 +17,7 @@ bool SegmentService::TrySend(const Deferred& reply) {
   // the peer's session is.
   return engine_->SendFromEngine(reply.peer, reply.type, reply.segment_id,
                                  reply.offset, reply.aux, reply.payload,
-                                 nullptr) != TransportResult::kNoResources;
+                                 nullptr) != Result::kNoResources;
 }
 
 bool SegmentService::Poll() {

@@ -4,7 +4,7 @@
 
 namespace rsm::transport {
 
-SegmentResult ExportTable::Publish(uint32_t* id, uint8_t* memory,
+Result ExportTable::Publish(uint32_t* id, uint8_t* memory,
                                    uint64_t length, ExportAccess access,
                                    EventCounter* events) {
   if (*id == 0) {
@@ -13,14 +13,14 @@ SegmentResult ExportTable::Publish(uint32_t* id, uint8_t* memory,
     while (next_automatic_id_ != 0 && segments_.contains(next_automatic_id_)) {
       ++next_automatic_id_;
     }
-    if (next_automatic_id_ == 0) return SegmentResult::kIdsExhausted;
+    if (next_automatic_id_ == 0) return Result::kIdsExhausted;
     *id = next_automatic_id_++;
   } else if (segments_.contains(*id)) {
-    return SegmentResult::kIdInUse;
+    return Result::kIdInUse;
   }
   segments_.emplace(*id,
                     Segment{memory, length, std::move(access), events, {}});
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
 std::vector<ImporterKey> ExportTable::Unpublish(uint32_t id) {
@@ -29,19 +29,19 @@ std::vector<ImporterKey> ExportTable::Unpublish(uint32_t id) {
   return importers;
 }
 
-SegmentResult ExportTable::Republish(uint32_t id,
+Result ExportTable::Republish(uint32_t id,
                                      std::vector<AccessEntry> acl) {
   auto it = segments_.find(id);
-  if (it == segments_.end()) return SegmentResult::kNotPublished;
+  if (it == segments_.end()) return Result::kNotPublished;
   it->second.access.acl = std::move(acl);
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
-SegmentResult ExportTable::Rebind(uint32_t id, uint8_t* memory) {
+Result ExportTable::Rebind(uint32_t id, uint8_t* memory) {
   auto it = segments_.find(id);
-  if (it == segments_.end()) return SegmentResult::kNotPublished;
+  if (it == segments_.end()) return Result::kNotPublished;
   it->second.memory = memory;
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
 ExportTable::Connected ExportTable::Connect(uint32_t id,
@@ -49,21 +49,21 @@ ExportTable::Connected ExportTable::Connect(uint32_t id,
                                             uint32_t token,
                                             uint32_t requested) {
   auto it = segments_.find(id);
-  if (it == segments_.end()) return {SegmentResult::kNotPublished, 0, 0};
+  if (it == segments_.end()) return {Result::kNotPublished, 0, 0};
   Segment& segment = it->second;
   const AccessResult decided =
       DecideAccess(segment.access, importer, requested);
   switch (decided.decision) {
     case AccessDecision::kNotPublishedToNode:
-      return {SegmentResult::kNotPublishedToNode, 0, 0};
+      return {Result::kNotPublishedToNode, 0, 0};
     case AccessDecision::kPermissionDenied:
-      return {SegmentResult::kPermissionDenied, 0, 0};
+      return {Result::kPermissionDenied, 0, 0};
     case AccessDecision::kGranted:
       break;
   }
   segment.importers[ImporterKey{importer.node, token}] =
       Connection{requested & kPermReadWrite};
-  return {SegmentResult::kOk, decided.granted_mode, segment.length};
+  return {Result::kOk, decided.granted_mode, segment.length};
 }
 
 void ExportTable::Disconnect(uint32_t id, ImporterKey key) {
@@ -83,21 +83,21 @@ ExportTable::Access ExportTable::CheckAccess(uint32_t id, ImporterKey key,
                                              bool write, uint64_t offset,
                                              uint64_t length) const {
   auto it = segments_.find(id);
-  if (it == segments_.end()) return {SegmentResult::kNotConnected, nullptr};
+  if (it == segments_.end()) return {Result::kNotConnected, nullptr};
   const Segment& segment = it->second;
   auto connection = segment.importers.find(key);
   if (connection == segment.importers.end()) {
-    return {SegmentResult::kNotConnected, nullptr};
+    return {Result::kNotConnected, nullptr};
   }
   if ((connection->second.rights & (write ? kPermWrite : kPermRead)) == 0) {
-    return {SegmentResult::kPermissionDenied, nullptr};
+    return {Result::kPermissionDenied, nullptr};
   }
   // Written so that no sum can overflow: offset and length come off the
   // wire.
   if (offset > segment.length || length > segment.length - offset) {
-    return {SegmentResult::kOutOfBounds, nullptr};
+    return {Result::kOutOfBounds, nullptr};
   }
-  return {SegmentResult::kOk, segment.memory + offset};
+  return {Result::kOk, segment.memory + offset};
 }
 
 void ExportTable::NoteRefused(uint32_t id, ImporterKey key) {
@@ -109,16 +109,16 @@ void ExportTable::NoteRefused(uint32_t id, ImporterKey key) {
   }
 }
 
-SegmentResult ExportTable::CloseBarrier(uint32_t id, ImporterKey key) {
+Result ExportTable::CloseBarrier(uint32_t id, ImporterKey key) {
   auto it = segments_.find(id);
-  if (it == segments_.end()) return SegmentResult::kNotConnected;
+  if (it == segments_.end()) return Result::kNotConnected;
   auto connection = it->second.importers.find(key);
   if (connection == it->second.importers.end()) {
-    return SegmentResult::kNotConnected;
+    return Result::kNotConnected;
   }
   const bool refused = connection->second.refused_since_barrier;
   connection->second.refused_since_barrier = false;
-  return refused ? SegmentResult::kBarrierFailed : SegmentResult::kOk;
+  return refused ? Result::kBarrierFailed : Result::kOk;
 }
 
 EventCounter* ExportTable::Events(uint32_t id) const {

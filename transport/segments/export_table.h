@@ -15,7 +15,7 @@
 #include "absl/types/span.h"
 #include "transport/segments/access_control.h"
 #include "transport/segments/event_counter.h"
-#include "transport/segments/segment_result.h"
+#include "transport/result.h"
 
 namespace rsm::transport {
 
@@ -43,18 +43,18 @@ class ExportTable {
   // `*id` 0 asks for the next automatic id, written back. The caller has
   // validated the id range and the access list. Signals posted to the
   // segment land in `events` (may be null: then they are dropped).
-  SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
+  Result Publish(uint32_t* id, uint8_t* memory, uint64_t length,
                         ExportAccess access, EventCounter* events = nullptr);
   // Removes the segment; returns the connections it had, so their importers
   // can be told. Unknown id -> empty.
   std::vector<ImporterKey> Unpublish(uint32_t id);
   // New connects see the new list; existing connections keep their grant.
-  SegmentResult Republish(uint32_t id, std::vector<AccessEntry> acl);
+  Result Republish(uint32_t id, std::vector<AccessEntry> acl);
   // Accesses from now on reach `memory` (same length).
-  SegmentResult Rebind(uint32_t id, uint8_t* memory);
+  Result Rebind(uint32_t id, uint8_t* memory);
 
   struct Connected {
-    SegmentResult result;
+    Result result;
     uint32_t granted_mode;  // see AccessResult::granted_mode
     uint64_t length;
   };
@@ -70,7 +70,7 @@ class ExportTable {
   // Where a put (write) or get of [offset, offset+length) by connection
   // `key` lands: the segment's memory at that offset, or why not.
   struct Access {
-    SegmentResult result;
+    Result result;
     uint8_t* where;
   };
   Access CheckAccess(uint32_t id, ImporterKey key, bool write, uint64_t offset,
@@ -81,7 +81,7 @@ class ExportTable {
   // The BARRIER answer for a connection: kOk if every access since its
   // previous barrier was applied, kBarrierFailed if one was refused (the
   // record starts over), kNotConnected if the connection is unknown.
-  SegmentResult CloseBarrier(uint32_t id, ImporterKey key);
+  Result CloseBarrier(uint32_t id, ImporterKey key);
   // Where signals to segment `id` land: null if not published (or none).
   EventCounter* Events(uint32_t id) const;
   bool IsConnected(uint32_t id, ImporterKey key) const;

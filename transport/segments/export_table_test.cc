@@ -14,8 +14,8 @@
 namespace rsm::transport {
 
 // Found by gtest through ADL: failures name the result.
-void PrintTo(SegmentResult result, std::ostream* os) {
-  *os << SegmentResultName(result);
+void PrintTo(Result result, std::ostream* os) {
+  *os << ResultName(result);
 }
 
 namespace {
@@ -46,7 +46,7 @@ TEST(ExportTable, AutomaticIdsStartAtTheBaseIncreaseAndAreNeverReused) {
   for (int i = 0; i < 4; ++i) {
     uint32_t id = 0;
     ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
-              SegmentResult::kOk);
+              Result::kOk);
     ids.push_back(id);
   }
   EXPECT_EQ(ids[0], kFirstAutomaticSegmentId);
@@ -58,7 +58,7 @@ TEST(ExportTable, AutomaticIdsStartAtTheBaseIncreaseAndAreNeverReused) {
   EXPECT_TRUE(table.Unpublish(ids[0]).empty());
   uint32_t next = 0;
   ASSERT_EQ(table.Publish(&next, memory.data(), memory.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(next, ids[3] + 1);
   EXPECT_FALSE(table.Find(ids[0]).has_value());
   EXPECT_FALSE(table.Find(ids[3]).has_value());
@@ -68,11 +68,11 @@ TEST(ExportTable, AutomaticIdsStartAtTheBaseIncreaseAndAreNeverReused) {
   uint32_t explicit_id = next + 1;
   ASSERT_EQ(
       table.Publish(&explicit_id, memory.data(), memory.size(), OpenAccess()),
-      SegmentResult::kOk);
+      Result::kOk);
   EXPECT_EQ(explicit_id, next + 1);
   uint32_t after = 0;
   ASSERT_EQ(table.Publish(&after, memory.data(), memory.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(after, next + 2);
 }
 
@@ -81,11 +81,11 @@ TEST(ExportTable, ExplicitIdInUseIsRefused) {
   std::vector<uint8_t> a(16), b(32);
   uint32_t id = 42;
   ASSERT_EQ(table.Publish(&id, a.data(), a.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(id, 42u);
   uint32_t again = 42;
   EXPECT_EQ(table.Publish(&again, b.data(), b.size(), OpenAccess()),
-            SegmentResult::kIdInUse);
+            Result::kIdInUse);
   // The first segment is unchanged.
   ASSERT_TRUE(table.Find(42).has_value());
   EXPECT_EQ(table.Find(42)->memory, a.data());
@@ -93,7 +93,7 @@ TEST(ExportTable, ExplicitIdInUseIsRefused) {
   // Once unpublished, the explicit id may be published again.
   table.Unpublish(42);
   EXPECT_EQ(table.Publish(&again, b.data(), b.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.Find(42)->memory, b.data());
 }
 
@@ -102,13 +102,13 @@ TEST(ExportTable, UnpublishReturnsTheConnectionsAndForgetsTheSegment) {
   std::vector<uint8_t> memory(128);
   uint32_t id = 7;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 11, kPermReadWrite).result,
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(2), 11, kPermRead).result,
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(2), 12, kPermWrite).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.importers(id), 3u);
 
   const std::vector<ImporterKey> gone = table.Unpublish(id);
@@ -119,7 +119,7 @@ TEST(ExportTable, UnpublishReturnsTheConnectionsAndForgetsTheSegment) {
   EXPECT_EQ(table.published(), 0u);
   // Its connections are gone with it.
   EXPECT_EQ(table.CheckAccess(id, {1, 11}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   // A second unpublish, or one of an id never published: nothing.
   EXPECT_TRUE(table.Unpublish(id).empty());
   EXPECT_TRUE(table.Unpublish(12345).empty());
@@ -132,40 +132,40 @@ TEST(ExportTable, ConnectDecidesThroughTheAccessRules) {
   uint32_t id = 1;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(),
                           {{{1, 0640}, {3, 0600}}, 0, kOwnerUid, kOwnerGid}),
-            SegmentResult::kOk);
+            Result::kOk);
 
   const ExportTable::Connected granted =
       table.Connect(id, Owner(1), 5, kPermReadWrite);
-  EXPECT_EQ(granted.result, SegmentResult::kOk);
+  EXPECT_EQ(granted.result, Result::kOk);
   EXPECT_EQ(granted.granted_mode, 0640u);  // 0666 & 0640
   EXPECT_EQ(granted.length, 4096u);
 
   const ExportTable::Connected not_listed =
       table.Connect(id, Owner(2), 6, kPermRead);
-  EXPECT_EQ(not_listed.result, SegmentResult::kNotPublishedToNode);
+  EXPECT_EQ(not_listed.result, Result::kNotPublishedToNode);
   EXPECT_EQ(not_listed.granted_mode, 0u);
   EXPECT_EQ(not_listed.length, 0u);
 
   // Node 1, class other: its digit is 0.
   const ExportTable::Connected denied =
       table.Connect(id, Other(1), 7, kPermRead);
-  EXPECT_EQ(denied.result, SegmentResult::kPermissionDenied);
+  EXPECT_EQ(denied.result, Result::kPermissionDenied);
   EXPECT_EQ(denied.granted_mode, 0u);
   EXPECT_EQ(denied.length, 0u);
 
   const ExportTable::Connected unknown =
       table.Connect(id + 1, Owner(1), 8, kPermRead);
-  EXPECT_EQ(unknown.result, SegmentResult::kNotPublished);
+  EXPECT_EQ(unknown.result, Result::kNotPublished);
   EXPECT_EQ(unknown.length, 0u);
 
   // Only the granted connect is recorded.
   EXPECT_EQ(table.importers(id), 1u);
   EXPECT_EQ(table.CheckAccess(id, {1, 5}, true, 0, 1).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {2, 6}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   EXPECT_EQ(table.CheckAccess(id, {1, 7}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
 }
 
 TEST(ExportTable, CheckAccessRefusesUnknownConnectionsAndMissingRights) {
@@ -173,37 +173,37 @@ TEST(ExportTable, CheckAccessRefusesUnknownConnectionsAndMissingRights) {
   std::vector<uint8_t> memory(100);
   uint32_t id = 3;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermRead).result,
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 2, kPermWrite).result,
-            SegmentResult::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 3, 0).result, SegmentResult::kOk);
+            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 3, 0).result, Result::kOk);
 
   // Unknown token, unknown node, unknown segment.
   EXPECT_EQ(table.CheckAccess(id, {1, 99}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   EXPECT_EQ(table.CheckAccess(id, {2, 1}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   EXPECT_EQ(table.CheckAccess(id + 1, {1, 1}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
 
   // Read-only connection.
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 1).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).result,
-            SegmentResult::kPermissionDenied);
+            Result::kPermissionDenied);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).where, nullptr);
   // Write-only connection.
   EXPECT_EQ(table.CheckAccess(id, {1, 2}, true, 0, 1).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 2}, false, 0, 1).result,
-            SegmentResult::kPermissionDenied);
+            Result::kPermissionDenied);
   // A connection that asked for nothing may do nothing.
   EXPECT_EQ(table.CheckAccess(id, {1, 3}, false, 0, 1).result,
-            SegmentResult::kPermissionDenied);
+            Result::kPermissionDenied);
   EXPECT_EQ(table.CheckAccess(id, {1, 3}, true, 0, 1).result,
-            SegmentResult::kPermissionDenied);
+            Result::kPermissionDenied);
 }
 
 TEST(ExportTable, CheckAccessBounds) {
@@ -212,9 +212,9 @@ TEST(ExportTable, CheckAccessBounds) {
   std::vector<uint8_t> memory(kLength);
   uint32_t id = 4;
   ASSERT_EQ(table.Publish(&id, memory.data(), kLength, OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result,
-            SegmentResult::kOk);
+            Result::kOk);
 
   struct Case {
     uint64_t offset, length;
@@ -243,12 +243,12 @@ TEST(ExportTable, CheckAccessBounds) {
       const ExportTable::Access access =
           table.CheckAccess(id, {1, 1}, write, c.offset, c.length);
       if (c.ok) {
-        EXPECT_EQ(access.result, SegmentResult::kOk)
+        EXPECT_EQ(access.result, Result::kOk)
             << "offset " << c.offset << " length " << c.length;
         EXPECT_EQ(access.where, memory.data() + c.offset)
             << "offset " << c.offset << " length " << c.length;
       } else {
-        EXPECT_EQ(access.result, SegmentResult::kOutOfBounds)
+        EXPECT_EQ(access.result, Result::kOutOfBounds)
             << "offset " << c.offset << " length " << c.length;
         EXPECT_EQ(access.where, nullptr);
       }
@@ -262,33 +262,33 @@ TEST(ExportTable, RepublishChangesNewConnectsOnly) {
   uint32_t id = 5;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(),
                           {{{1, 0666}}, 0, kOwnerUid, kOwnerGid}),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result,
-            SegmentResult::kOk);
+            Result::kOk);
 
   // Node 1 is dropped from the list, node 2 added read-only.
-  ASSERT_EQ(table.Republish(id, {{2, 0400}}), SegmentResult::kOk);
+  ASSERT_EQ(table.Republish(id, {{2, 0400}}), Result::kOk);
   // The existing connection keeps both rights.
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 8).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 8).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.importers(id), 1u);
   // New connects follow the new list.
   EXPECT_EQ(table.Connect(id, Owner(1), 2, kPermRead).result,
-            SegmentResult::kNotPublishedToNode);
+            Result::kNotPublishedToNode);
   EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermWrite).result,
-            SegmentResult::kPermissionDenied);
+            Result::kPermissionDenied);
   EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermRead).result,
-            SegmentResult::kOk);
+            Result::kOk);
   // An empty list opens the segment to every node with the creator's mode
   // (0 here).
-  ASSERT_EQ(table.Republish(id, {}), SegmentResult::kOk);
+  ASSERT_EQ(table.Republish(id, {}), Result::kOk);
   EXPECT_EQ(table.Connect(id, Owner(3), 1, kPermRead).result,
-            SegmentResult::kPermissionDenied);
-  EXPECT_EQ(table.Connect(id, Owner(3), 1, 0).result, SegmentResult::kOk);
+            Result::kPermissionDenied);
+  EXPECT_EQ(table.Connect(id, Owner(3), 1, 0).result, Result::kOk);
 
-  EXPECT_EQ(table.Republish(id + 1, {}), SegmentResult::kNotPublished);
+  EXPECT_EQ(table.Republish(id + 1, {}), Result::kNotPublished);
 }
 
 TEST(ExportTable, RebindMovesWhereAccessesLand) {
@@ -296,13 +296,13 @@ TEST(ExportTable, RebindMovesWhereAccessesLand) {
   std::vector<uint8_t> first(256), second(256);
   uint32_t id = 6;
   ASSERT_EQ(table.Publish(&id, first.data(), first.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 10, 5).where,
             first.data() + 10);
 
-  ASSERT_EQ(table.Rebind(id, second.data()), SegmentResult::kOk);
+  ASSERT_EQ(table.Rebind(id, second.data()), Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 10, 5).where,
             second.data() + 10);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 256).where, second.data());
@@ -312,7 +312,7 @@ TEST(ExportTable, RebindMovesWhereAccessesLand) {
   // The connection survives the rebind.
   EXPECT_EQ(table.importers(id), 1u);
 
-  EXPECT_EQ(table.Rebind(id + 1, first.data()), SegmentResult::kNotPublished);
+  EXPECT_EQ(table.Rebind(id + 1, first.data()), Result::kNotPublished);
 }
 
 TEST(ExportTable, DisconnectNodeRemovesOnlyThatNode) {
@@ -320,35 +320,35 @@ TEST(ExportTable, DisconnectNodeRemovesOnlyThatNode) {
   std::vector<uint8_t> a(64), b(64);
   uint32_t id_a = 10, id_b = 11;
   ASSERT_EQ(table.Publish(&id_a, a.data(), a.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Publish(&id_b, b.data(), b.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   for (uint32_t node : {1u, 2u, 3u}) {
     ASSERT_EQ(table.Connect(id_a, Owner(node), 100 + node, kPermRead).result,
-              SegmentResult::kOk);
+              Result::kOk);
     ASSERT_EQ(table.Connect(id_b, Owner(node), 200 + node, kPermRead).result,
-              SegmentResult::kOk);
+              Result::kOk);
   }
   // Node 2 has two connections to segment a.
   ASSERT_EQ(table.Connect(id_a, Owner(2), 300, kPermRead).result,
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.importers(id_a), 4u);
 
   table.DisconnectNode(2);
   EXPECT_EQ(table.importers(id_a), 2u);
   EXPECT_EQ(table.importers(id_b), 2u);
   EXPECT_EQ(table.CheckAccess(id_a, {2, 102}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   EXPECT_EQ(table.CheckAccess(id_a, {2, 300}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   EXPECT_EQ(table.CheckAccess(id_b, {2, 202}, false, 0, 1).result,
-            SegmentResult::kNotConnected);
+            Result::kNotConnected);
   for (uint32_t node : {1u, 3u}) {
     EXPECT_EQ(table.CheckAccess(id_a, {node, 100 + node}, false, 0, 1).result,
-              SegmentResult::kOk)
+              Result::kOk)
         << "node " << node;
     EXPECT_EQ(table.CheckAccess(id_b, {node, 200 + node}, false, 0, 1).result,
-              SegmentResult::kOk)
+              Result::kOk)
         << "node " << node;
   }
   // The segments themselves stay published.
@@ -358,7 +358,7 @@ TEST(ExportTable, DisconnectNodeRemovesOnlyThatNode) {
   table.Disconnect(id_a, {1, 101});
   EXPECT_EQ(table.importers(id_a), 1u);
   EXPECT_EQ(table.CheckAccess(id_a, {3, 103}, false, 0, 1).result,
-            SegmentResult::kOk);
+            Result::kOk);
 }
 
 TEST(ExportTable, ARepeatedConnectIsDecidedAgainAndReplacesTheRecord) {
@@ -366,16 +366,16 @@ TEST(ExportTable, ARepeatedConnectIsDecidedAgainAndReplacesTheRecord) {
   std::vector<uint8_t> memory(64);
   uint32_t id = 12;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermRead).result,
-            SegmentResult::kOk);
+            Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermWrite).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.importers(id), 1u);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).result,
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 1).result,
-            SegmentResult::kPermissionDenied);
+            Result::kPermissionDenied);
 }
 
 }  // namespace

@@ -4,38 +4,38 @@
 
 namespace rsm::transport {
 
-SegmentResult SegmentService::Publish(uint32_t* id, uint8_t* memory,
+Result SegmentService::Publish(uint32_t* id, uint8_t* memory,
                                       uint64_t length, ExportAccess access,
                                       EventCounter* events) {
-  SegmentResult result = SegmentResult::kEngineStopped;
+  Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] {
     result = table_.Publish(id, memory, length, std::move(access), events);
   });
   return result;
 }
 
-SegmentResult SegmentService::Unpublish(uint32_t id) {
-  SegmentResult result = SegmentResult::kEngineStopped;
+Result SegmentService::Unpublish(uint32_t id) {
+  Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] {
     if (!table_.Find(id).has_value()) {
-      result = SegmentResult::kNotPublished;
+      result = Result::kNotPublished;
       return;
     }
     for (const ImporterKey& key : table_.Unpublish(id)) SendRevoke(id, key);
-    result = SegmentResult::kOk;
+    result = Result::kOk;
   });
   return result;
 }
 
-SegmentResult SegmentService::Republish(uint32_t id,
+Result SegmentService::Republish(uint32_t id,
                                         std::vector<AccessEntry> acl) {
-  SegmentResult result = SegmentResult::kEngineStopped;
+  Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] { result = table_.Republish(id, std::move(acl)); });
   return result;
 }
 
-SegmentResult SegmentService::Rebind(uint32_t id, uint8_t* memory) {
-  SegmentResult result = SegmentResult::kEngineStopped;
+Result SegmentService::Rebind(uint32_t id, uint8_t* memory) {
+  Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] { result = table_.Rebind(id, memory); });
   return result;
 }

@@ -17,8 +17,8 @@ constexpr size_t kPutsInFlight = 16;
 
 }  // namespace
 
-SegmentResult SegmentService::AwaitReply(Completion& done,
-                                         SegmentResult& result,
+Result SegmentService::AwaitReply(Completion& done,
+                                         Result& result,
                                          absl::Time deadline,
                                          absl::FunctionRef<void()> cancel) {
   if (engine_->Wait(done, deadline).has_value()) {
@@ -31,45 +31,45 @@ SegmentResult SegmentService::AwaitReply(Completion& done,
     cancel();
     withdrawn = !done.IsDone();
   });
-  return withdrawn || !done.IsDone() ? SegmentResult::kPeerUnreachable : result;
+  return withdrawn || !done.IsDone() ? Result::kPeerUnreachable : result;
 }
 
-TransportResult SegmentService::IssueRequest(
-    absl::FunctionRef<TransportResult()> issue) {
+Result SegmentService::IssueRequest(
+    absl::FunctionRef<Result()> issue) {
   const absl::Time deadline = absl::Now() + kReplyTimeout;
   while (true) {
-    TransportResult sent = TransportResult::kNoResources;
-    const TransportResult ran = engine_->RunOnEngine([&] { sent = issue(); });
-    if (ran != TransportResult::kOk) return ran;
-    if (sent != TransportResult::kNoResources || absl::Now() > deadline) {
+    Result sent = Result::kNoResources;
+    const Result ran = engine_->RunOnEngine([&] { sent = issue(); });
+    if (ran != Result::kOk) return ran;
+    if (sent != Result::kNoResources || absl::Now() > deadline) {
       return sent;
     }
     engine_->TryDrive();
   }
 }
 
-SegmentResult SegmentService::Connect(ImportConnection& connection,
+Result SegmentService::Connect(ImportConnection& connection,
                                       const ConnectRequest& request) {
   connection.state.store(ConnectionState::kConnecting,
                          std::memory_order_relaxed);
   const std::vector<uint8_t> payload = EncodeConnectRequest(request);
   PendingConnect pending;
   pending.connection = &connection;
-  const TransportResult sent = IssueRequest([&] {
+  const Result sent = IssueRequest([&] {
     connection.token = NextToken();
-    const TransportResult queued = engine_->SendFromEngine(
+    const Result queued = engine_->SendFromEngine(
         connection.exporter_node, wire::FrameType::kConnect,
         connection.segment_id, 0, connection.token, payload, nullptr);
-    if (queued == TransportResult::kOk) {
+    if (queued == Result::kOk) {
       pending_connects_[connection.token] = &pending;
     }
     return queued;
   });
-  if (sent != TransportResult::kOk) return FromTransport(sent);
-  const SegmentResult result =
+  if (sent != Result::kOk) return sent;
+  const Result result =
       AwaitReply(pending.done, pending.result, absl::Now() + kReplyTimeout,
                  [&] { pending_connects_.erase(connection.token); });
-  if (result != SegmentResult::kOk) {
+  if (result != Result::kOk) {
     // A connect that failed must not look connected.
     connection.state.store(ConnectionState::kRevoked,
                            std::memory_order_release);
@@ -91,17 +91,17 @@ void SegmentService::Disconnect(ImportConnection& connection) {
   });
 }
 
-SegmentResult SegmentService::Put(ImportConnection& connection, uint64_t offset,
+Result SegmentService::Put(ImportConnection& connection, uint64_t offset,
                                   absl::Span<const uint8_t> data) {
   Completion acked[kPutsInFlight];
   size_t issued = 0;
   size_t settled = 0;
-  SegmentResult result = SegmentResult::kOk;
+  Result result = Result::kOk;
   auto settle_oldest = [&] {
     Completion& completion = acked[settled++ % kPutsInFlight];
-    const TransportResult done =
+    const Result done =
         *engine_->Wait(completion, absl::InfiniteFuture());
-    if (result == SegmentResult::kOk) result = FromTransport(done);
+    if (result == Result::kOk) result = done;
     completion.Reset();
   };
   // A zero-length put still crosses the protocol, as on Solaris it still
@@ -109,14 +109,14 @@ SegmentResult SegmentService::Put(ImportConnection& connection, uint64_t offset,
   size_t at = 0;
   do {
     if (issued - settled == kPutsInFlight) settle_oldest();
-    if (result != SegmentResult::kOk) break;
+    if (result != Result::kOk) break;
     const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
     Completion& completion = acked[issued++ % kPutsInFlight];
-    const TransportResult sent = engine_->SendMessage(
+    const Result sent = engine_->SendMessage(
         connection.exporter_node, wire::FrameType::kPut, connection.segment_id,
         offset + at, connection.token, data.subspan(at, chunk), &completion);
     // Not queued: the engine will not complete it, so we do.
-    if (sent != TransportResult::kOk) {
+    if (sent != Result::kOk) {
       completion.Complete(static_cast<int32_t>(sent));
     }
     at += chunk;
@@ -125,37 +125,37 @@ SegmentResult SegmentService::Put(ImportConnection& connection, uint64_t offset,
   return result;
 }
 
-SegmentResult SegmentService::PutWithoutWaiting(
+Result SegmentService::PutWithoutWaiting(
     ImportConnection& connection, uint64_t offset,
     absl::Span<const uint8_t> data) {
   size_t at = 0;
   do {
     const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
-    const TransportResult sent = engine_->SendMessage(
+    const Result sent = engine_->SendMessage(
         connection.exporter_node, wire::FrameType::kPut, connection.segment_id,
         offset + at, connection.token, data.subspan(at, chunk), nullptr);
-    if (sent != TransportResult::kOk) return FromTransport(sent);
+    if (sent != Result::kOk) return sent;
     at += chunk;
   } while (at < data.size());
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
-SegmentResult SegmentService::Barrier(ImportConnection& connection) {
+Result SegmentService::Barrier(ImportConnection& connection) {
   PendingReply pending;
   pending.peer = connection.exporter_node;
   pending.reply_type = wire::FrameType::kBarrierAck;
   uint32_t tag = 0;
-  const TransportResult sent = IssueRequest([&] {
-    if (!connection.connected()) return TransportResult::kInvalid;
+  const Result sent = IssueRequest([&] {
+    if (!connection.connected()) return Result::kInvalid;
     tag = NextToken();
-    const TransportResult queued = engine_->SendFromEngine(
+    const Result queued = engine_->SendFromEngine(
         connection.exporter_node, wire::FrameType::kBarrier,
         connection.segment_id, 0, connection.token, EncodeTag(tag), nullptr);
-    if (queued == TransportResult::kOk) pending_replies_[tag] = &pending;
+    if (queued == Result::kOk) pending_replies_[tag] = &pending;
     return queued;
   });
-  if (sent == TransportResult::kInvalid) return SegmentResult::kNotConnected;
-  if (sent != TransportResult::kOk) return FromTransport(sent);
+  if (sent == Result::kInvalid) return Result::kNotConnected;
+  if (sent != Result::kOk) return sent;
   return AwaitReply(pending.done, pending.result, absl::Now() + kReplyTimeout,
                     [&] { pending_replies_.erase(tag); });
 }
@@ -170,11 +170,11 @@ void SegmentService::IssueGets(uint32_t segment_id, uint32_t token,
     if (!get.unsent) continue;
     get.unsent = false;
     const uint32_t tag = NextToken();
-    const TransportResult sent = engine_->SendFromEngine(
+    const Result sent = engine_->SendFromEngine(
         get.peer, wire::FrameType::kGet, segment_id, get_offset, token,
         EncodeGetRequest({get.length, tag}), nullptr);
-    if (sent != TransportResult::kOk) {
-      get.result = FromTransport(sent);
+    if (sent != Result::kOk) {
+      get.result = sent;
       get.done.Complete(0);
       continue;
     }
@@ -182,7 +182,7 @@ void SegmentService::IssueGets(uint32_t segment_id, uint32_t token,
   }
 }
 
-SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
+Result SegmentService::Get(ImportConnection& connection, uint64_t offset,
                                   absl::Span<uint8_t> into) {
   size_t at = 0;
   do {
@@ -196,57 +196,57 @@ SegmentResult SegmentService::Get(ImportConnection& connection, uint64_t offset,
       batch[n].length = static_cast<uint32_t>(chunk);
       at += chunk;
     }
-    SegmentResult result = SegmentResult::kOk;
+    Result result = Result::kOk;
     // Requests that found no free frame are issued again once the engine
     // has freed some, until the blocking bound.
     const absl::Time deadline = absl::Now() + kReplyTimeout;
     for (bool retry = true; retry;) {
-      SegmentResult ended = SegmentResult::kOk;
-      const TransportResult ran = engine_->RunOnEngine([&] {
+      Result ended = Result::kOk;
+      const Result ran = engine_->RunOnEngine([&] {
         // A connection that ended gets no more GETs: one sent to a peer
         // already declared lost is dropped unanswered, and its wait would
         // run to kReplyTimeout. Checked here, where the state moves.
         if (!connection.connected()) {
           const ConnectionState state = connection.state.load();
           ended = state == ConnectionState::kPeerLost
-                      ? SegmentResult::kPeerUnreachable
+                      ? Result::kPeerUnreachable
                   : state == ConnectionState::kEngineStopped
-                      ? SegmentResult::kEngineStopped
-                      : SegmentResult::kNotConnected;
+                      ? Result::kEngineStopped
+                      : Result::kNotConnected;
           return;
         }
         for (size_t i = 0; i < n; ++i) {
-          if (batch[i].result != SegmentResult::kNoResources) continue;
-          batch[i].result = SegmentResult::kOk;
+          if (batch[i].result != Result::kNoResources) continue;
+          batch[i].result = Result::kOk;
           batch[i].unsent = true;
           batch[i].done.Reset();
         }
         IssueGets(connection.segment_id, connection.token, batch_offset,
                   absl::MakeSpan(batch, n));
       });
-      if (ran != TransportResult::kOk) return FromTransport(ran);
+      if (ran != Result::kOk) return ran;
       // Nothing of this batch is registered: safe to leave.
-      if (ended != SegmentResult::kOk) return ended;
+      if (ended != Result::kOk) return ended;
       retry = false;
-      result = SegmentResult::kOk;
+      result = Result::kOk;
       for (size_t i = 0; i < n; ++i) {
         PendingReply& get = batch[i];
         // One deadline for the batch: its replies come together or not.
-        const SegmentResult got =
+        const Result got =
             AwaitReply(get.done, get.result, deadline, [&] {
               absl::erase_if(pending_replies_, [&](const auto& entry) {
                 return entry.second == &get;
               });
             });
-        retry |= got == SegmentResult::kNoResources;
-        if (result == SegmentResult::kOk) result = got;
+        retry |= got == Result::kNoResources;
+        if (result == Result::kOk) result = got;
       }
       if (retry && absl::Now() > deadline) break;
       if (retry) engine_->TryDrive();
     }
-    if (result != SegmentResult::kOk) return result;
+    if (result != Result::kOk) return result;
   } while (at < into.size());
-  return SegmentResult::kOk;
+  return Result::kOk;
 }
 
 }  // namespace rsm::transport

@@ -14,7 +14,7 @@ void SegmentService::OnBarrier(uint32_t peer, const wire::FrameHeader& header,
     return;
   }
   const ImporterKey key{peer, header.aux};
-  const SegmentResult result = table_.CloseBarrier(header.segment_id, key);
+  const Result result = table_.CloseBarrier(header.segment_id, key);
   // BARRIER_ACK: offset = result, aux = the BARRIER's tag.
   Reply({peer,
          wire::FrameType::kBarrierAck,
@@ -22,7 +22,7 @@ void SegmentService::OnBarrier(uint32_t peer, const wire::FrameHeader& header,
          static_cast<uint64_t>(result),
          *tag,
          {}});
-  if (result == SegmentResult::kNotConnected) {
+  if (result == Result::kNotConnected) {
     SendRevoke(header.segment_id, key);
   }
 }

@@ -14,12 +14,12 @@ void SegmentService::OnConnect(uint32_t peer, const wire::FrameHeader& header,
         header.segment_id, importer, header.aux, request->requested);
     reply = {static_cast<uint32_t>(connected.result), connected.granted_mode,
              connected.length};
-    (connected.result == SegmentResult::kOk ? counters_.connects_granted
+    (connected.result == Result::kOk ? counters_.connects_granted
                                             : counters_.connects_refused)
         .Add();
   } else {
     counters_.malformed.Add();
-    reply.result = static_cast<uint32_t>(SegmentResult::kMalformed);
+    reply.result = static_cast<uint32_t>(Result::kMalformed);
   }
   Reply({peer, wire::FrameType::kConnectReply, header.segment_id, 0, header.aux,
          EncodeConnectReply(reply)});
@@ -36,7 +36,7 @@ void SegmentService::OnConnectReply(uint32_t peer,
     counters_.unmatched.Add();
     // A connect we gave up on may have been granted: release it.
     if (reply.has_value() &&
-        reply->result == static_cast<uint32_t>(SegmentResult::kOk)) {
+        reply->result == static_cast<uint32_t>(Result::kOk)) {
       Reply({peer,
              wire::FrameType::kDisconnect,
              header.segment_id,
@@ -50,12 +50,12 @@ void SegmentService::OnConnectReply(uint32_t peer,
   pending_connects_.erase(it);
   if (!reply.has_value() || !IsWireResult(reply->result)) {
     counters_.malformed.Add();
-    pending.result = SegmentResult::kMalformed;
+    pending.result = Result::kMalformed;
   } else {
     pending.reply = *reply;
-    pending.result = static_cast<SegmentResult>(reply->result);
+    pending.result = static_cast<Result>(reply->result);
   }
-  if (pending.result == SegmentResult::kOk) {
+  if (pending.result == Result::kOk) {
     ImportConnection& connection = *pending.connection;
     connection.length = reply->segment_length;
     connection.granted_mode = reply->granted_mode;

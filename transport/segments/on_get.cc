@@ -27,28 +27,28 @@ void SegmentService::OnGet(uint32_t peer, const wire::FrameHeader& header,
 }
 
 bool SegmentService::SendGetReply(const Deferred& get) {
-  SegmentResult result = SegmentResult::kMalformed;
+  Result result = Result::kMalformed;
   absl::Span<const uint8_t> data;
   if (get.get_length <= kMaxChunk) {
     const ExportTable::Access access =
         table_.CheckAccess(get.segment_id, ImporterKey{get.peer, get.token},
                            /*write=*/false, get.offset, get.get_length);
     result = access.result;
-    if (result == SegmentResult::kOk) data = {access.where, get.get_length};
+    if (result == Result::kOk) data = {access.where, get.get_length};
   }
   // GET_REPLY: the header's offset carries the result, aux the tag.
-  const TransportResult sent = engine_->SendFromEngine(
+  const Result sent = engine_->SendFromEngine(
       get.peer, wire::FrameType::kGetReply, get.segment_id,
       static_cast<uint64_t>(result), get.aux, data, nullptr);
-  if (sent == TransportResult::kNoResources) return false;
-  if (result == SegmentResult::kOk) {
+  if (sent == Result::kNoResources) return false;
+  if (result == Result::kOk) {
     // Counted only when it left: a peer that is gone gets nothing.
-    if (sent == TransportResult::kOk) counters_.gets_served.Add();
+    if (sent == Result::kOk) counters_.gets_served.Add();
   } else {
-    (result == SegmentResult::kMalformed ? counters_.malformed
+    (result == Result::kMalformed ? counters_.malformed
                                          : counters_.accesses_refused)
         .Add();
-    if (result == SegmentResult::kNotConnected) {
+    if (result == Result::kNotConnected) {
       SendRevoke(get.segment_id, ImporterKey{get.peer, get.token});
     }
   }
@@ -65,18 +65,18 @@ void SegmentService::OnReply(uint32_t peer, const wire::FrameHeader& header,
   }
   PendingReply& pending = *it->second;
   pending_replies_.erase(it);
-  if (header.offset == static_cast<uint64_t>(SegmentResult::kOk) &&
+  if (header.offset == static_cast<uint64_t>(Result::kOk) &&
       payload.size() == pending.length) {
     if (!payload.empty()) {
       std::memcpy(pending.into, payload.data(), payload.size());
     }
-    pending.result = SegmentResult::kOk;
+    pending.result = Result::kOk;
   } else if (header.offset != 0 && header.offset <= UINT32_MAX &&
              IsWireResult(static_cast<uint32_t>(header.offset))) {
-    pending.result = static_cast<SegmentResult>(header.offset);
+    pending.result = static_cast<Result>(header.offset);
   } else {
     counters_.malformed.Add();
-    pending.result = SegmentResult::kMalformed;
+    pending.result = Result::kMalformed;
   }
   pending.done.Complete(0);
 }

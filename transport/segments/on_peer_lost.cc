@@ -7,7 +7,7 @@
 
 namespace rsm::transport {
 
-void SegmentService::OnPeerLost(uint32_t peer, TransportResult why) {
+void SegmentService::OnPeerLost(uint32_t peer, Result why) {
   table_.DisconnectNode(peer);
   deferred_.erase(std::remove_if(deferred_.begin(), deferred_.end(),
                                  [peer](const Deferred& reply) {
@@ -15,7 +15,7 @@ void SegmentService::OnPeerLost(uint32_t peer, TransportResult why) {
                                  }),
                   deferred_.end());
 
-  const ConnectionState ended = why == TransportResult::kEngineStopped
+  const ConnectionState ended = why == Result::kEngineStopped
                                     ? ConnectionState::kEngineStopped
                                     : ConnectionState::kPeerLost;
   absl::erase_if(connections_, [&](const auto& entry) {
@@ -23,7 +23,7 @@ void SegmentService::OnPeerLost(uint32_t peer, TransportResult why) {
     entry.second->End(ended);
     return true;
   });
-  const SegmentResult failed = FromTransport(why);
+  const Result failed = why;
   absl::erase_if(pending_connects_, [&](const auto& entry) {
     if (entry.second->connection->exporter_node != peer) return false;
     entry.second->result = failed;

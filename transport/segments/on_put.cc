@@ -11,7 +11,7 @@ void SegmentService::OnPut(uint32_t peer, const wire::FrameHeader& header,
   const ExportTable::Access access =
       table_.CheckAccess(header.segment_id, ImporterKey{peer, header.aux},
                          /*write=*/true, header.offset, payload.size());
-  if (access.result != SegmentResult::kOk) {
+  if (access.result != Result::kOk) {
     RefuseAccess(peer, header, access.result);
     return;
   }

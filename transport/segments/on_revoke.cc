@@ -23,10 +23,10 @@ void SegmentService::SendRevoke(uint32_t segment_id, ImporterKey key) {
 
 void SegmentService::RefuseAccess(uint32_t peer,
                                   const wire::FrameHeader& header,
-                                  SegmentResult why) {
+                                  Result why) {
   counters_.accesses_refused.Add();
   const ImporterKey key{peer, header.aux};
-  if (why == SegmentResult::kNotConnected) {
+  if (why == Result::kNotConnected) {
     SendRevoke(header.segment_id, key);
   } else {
     // The importer did not wait for this one (EXPLICIT mode): its next

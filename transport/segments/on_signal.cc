@@ -16,7 +16,7 @@ void SegmentService::OnSignal(uint32_t peer, const wire::FrameHeader& header) {
     }
   } else {
     if (!table_.IsConnected(header.segment_id, ImporterKey{peer, header.aux})) {
-      RefuseAccess(peer, header, SegmentResult::kNotConnected);
+      RefuseAccess(peer, header, Result::kNotConnected);
       return;
     }
     events = table_.Events(header.segment_id);

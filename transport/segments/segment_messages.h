@@ -33,7 +33,7 @@ std::optional<ConnectRequest> DecodeConnectRequest(
 // CONNECT_REPLY: the exporter's decision. The header carries the segment id
 // and the token (aux) of the CONNECT it answers.
 struct ConnectReply {
-  uint32_t result = 0;        // a SegmentResult wire value
+  uint32_t result = 0;        // a Result wire value
   uint32_t granted_mode = 0;  // see AccessResult::granted_mode
   uint64_t segment_length = 0;
 };

@@ -1,5 +1,8 @@
-// Dispatch: each message type to the file that handles it.
+// The service's life (Start, Close), its traffic figures, and dispatch: each
+// message type to the file that handles it.
 #include "transport/segments/segment_service.h"
+
+#include <utility>
 
 namespace rsm::transport {
 
@@ -41,28 +44,58 @@ void SegmentService::OnMessage(uint32_t peer, const wire::FrameHeader& first,
   }
 }
 
-SegmentResult FromTransport(TransportResult result) {
-  switch (result) {
-    case TransportResult::kOk:
-      return SegmentResult::kOk;
-    case TransportResult::kPeerUnreachable:
-      return SegmentResult::kPeerUnreachable;
-    case TransportResult::kPeerRestarted:
-      return SegmentResult::kPeerRestarted;
-    case TransportResult::kEngineStopped:
-      return SegmentResult::kEngineStopped;
-    case TransportResult::kNoResources:
-      return SegmentResult::kNoResources;
-    case TransportResult::kInvalid:
-      return SegmentResult::kInvalid;
-  }
-  return SegmentResult::kInvalid;
+absl::StatusOr<std::unique_ptr<SegmentService>> SegmentService::Start(
+    const EngineOptions& options) {
+  auto service = std::make_unique<SegmentService>();
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      Engine::Create(options, service.get());
+  if (!engine.ok()) return engine.status();
+  service->owned_engine_ = *std::move(engine);
+  service->Attach(service->owned_engine_.get());
+  service->engine_->StartThread();
+  // Paths are reported active only once a peer has answered, so the
+  // handshakes start now rather than at the first connect.
+  service->engine_->OpenAllSessions();
+  return service;
+}
+
+SegmentService::~SegmentService() {
+  // The engine calls into this sink until it has stopped.
+  if (owned_engine_ != nullptr) owned_engine_->Stop();
 }
 
 uint32_t SegmentService::NextToken() {
   // 0 is never a token, so a zeroed field names nothing.
   if (next_token_ == 0) ++next_token_;
   return next_token_++;
+}
+
+TrafficSnapshot SegmentService::Traffic() const {
+  const PortCounters& port = engine_->port_counters();
+  TrafficSnapshot traffic;
+  traffic.frames_out = port.frames_out.Get();
+  traffic.frames_in = port.frames_in.Get();
+  traffic.bytes_out = port.bytes_out.Get();
+  traffic.bytes_in = port.bytes_in.Get();
+  traffic.retransmits = port.retransmits.Get();
+  for (const Counter& drop : port.drops) traffic.frames_dropped += drop.Get();
+  traffic.puts_applied = counters_.puts_applied.Get();
+  traffic.gets_served = counters_.gets_served.Get();
+  traffic.accesses_refused = counters_.accesses_refused.Get();
+  return traffic;
+}
+
+void SegmentService::Close() {
+  // Long enough for a few retransmissions to a live peer; a dead one is
+  // not waited for much longer than that.
+  engine_->StopWhenQuiet(absl::Milliseconds(200));
+  engine_->ClosePort();
+}
+
+std::optional<ExportTable::View> SegmentService::LocalMemory(
+    const ImportConnection& connection) {
+  if (connection.exporter_node != local_node()) return std::nullopt;
+  return FindPublished(connection.segment_id);
 }
 
 }  // namespace rsm::transport

@@ -16,25 +16,26 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "transport/engine/completion.h"
 #include "transport/engine/counters.h"
 #include "transport/engine/engine.h"
+#include "transport/engine/engine_options.h"
 #include "transport/engine/message_sink.h"
 #include "transport/segments/export_table.h"
+#include "transport/segments/segment_backend.h"
 #include "transport/segments/import_connection.h"
 #include "transport/segments/segment_messages.h"
-#include "transport/segments/segment_result.h"
+#include "transport/result.h"
 
 namespace rsm::transport {
-
-// A transport failure as a segment result (kOk stays kOk).
-SegmentResult FromTransport(TransportResult result);
 
 struct SegmentCounters {
   Counter connects_granted;
@@ -50,7 +51,7 @@ struct SegmentCounters {
   Counter signals_received;  // SIGNALs that reached a segment's count
 };
 
-class SegmentService : public MessageSink {
+class SegmentService : public MessageSink, public SegmentBackend {
  public:
   // Largest piece one PUT or GET message carries; longer accesses are split.
   static constexpr uint32_t kMaxChunk = 64 * 1024;
@@ -58,80 +59,81 @@ class SegmentService : public MessageSink {
   // rules have not already bounded (a peer that answers but never replies).
   static constexpr absl::Duration kReplyTimeout = absl::Seconds(10);
 
+  // A DPDK controller's segments: a service on an engine of its own, which
+  // it owns, started on a thread of its own (so exported segments are served
+  // while the application does other things), with handshakes begun with
+  // every configured node. The port named in `options` must exist and not be
+  // started.
+  static absl::StatusOr<std::unique_ptr<SegmentService>> Start(
+      const EngineOptions& options);
+
   SegmentService() = default;
   SegmentService(const SegmentService&) = delete;
   SegmentService& operator=(const SegmentService&) = delete;
+  ~SegmentService() override;
 
-  // Before any other call: the engine that was created with this service as
-  // its sink. The service must outlive it.
+  // Before any other call, unless Start made it: the engine that was created
+  // with this service as its sink. The service must outlive it.
   void Attach(Engine* engine) { engine_ = engine; }
   Engine& engine() { return *engine_; }
   const SegmentCounters& counters() const { return counters_; }
 
-  // Exporter side. Any thread; each runs on the engine thread. The caller
-  // has validated ids, lengths and access lists.
-  SegmentResult Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        ExportAccess access, EventCounter* events = nullptr);
-  // Removes the segment and sends REVOKE to every connection it had.
-  SegmentResult Unpublish(uint32_t id);
-  SegmentResult Republish(uint32_t id, std::vector<AccessEntry> acl);
-  SegmentResult Rebind(uint32_t id, uint8_t* memory);
-  // A segment this node publishes on this engine (a same-node import maps
-  // it); nullopt if not published or the engine stopped.
+  // SegmentBackend, from any thread: exporter calls run as tasks on the
+  // engine thread, where the table lives; importer calls send through the
+  // request ring and wait for their completion.
+  uint32_t local_node() const override { return engine_->node_id(); }
+  bool PathActive(uint32_t node) override {
+    return engine_->SessionEstablished(node);
+  }
+  TrafficSnapshot Traffic() const override;
+  void Shutdown() override { engine_->Stop(); }
+  void Close() override;
+  Result Publish(uint32_t* id, uint8_t* memory, uint64_t length,
+                 ExportAccess access, EventCounter* events) override;
+  Result Unpublish(uint32_t id) override;
+  Result Republish(uint32_t id, std::vector<AccessEntry> acl) override;
+  Result Rebind(uint32_t id, uint8_t* memory) override;
+  Result PostToImporters(uint32_t id, bool accumulate) override;
+  Result Connect(ImportConnection& connection,
+                 const ConnectRequest& request) override;
+  void Disconnect(ImportConnection& connection) override;
+  Result Put(ImportConnection& connection, uint64_t offset,
+             absl::Span<const uint8_t> data) override;
+  Result Get(ImportConnection& connection, uint64_t offset,
+             absl::Span<uint8_t> into) override;
+  Result PutWithoutWaiting(ImportConnection& connection, uint64_t offset,
+                           absl::Span<const uint8_t> data) override;
+  Result Barrier(ImportConnection& connection) override;
+  Result PostToExporter(ImportConnection& connection,
+                        bool accumulate) override;
+  // A same-node import: the segment is in this engine's table.
+  std::optional<ExportTable::View> LocalMemory(
+      const ImportConnection& connection) override;
+
+  // A segment this node publishes on this engine; nullopt if not published
+  // or the engine stopped.
   std::optional<ExportTable::View> FindPublished(uint32_t id);
   // Connections to segment `id`, as the exporter counts them.
   size_t ImportersOf(uint32_t id);
-  // Rings every connection to segment `id` (a SIGNAL to each importer);
-  // returns once they are queued. kNotPublished if it is not published.
-  SegmentResult PostToImporters(uint32_t id, bool accumulate);
-
-  // Importer side. Any thread. `connection` names the exporter's node and
-  // the segment id; on kOk it is kConnected and stays registered (so REVOKE
-  // and peer loss can end it) until Disconnect. It must outlive that.
-  SegmentResult Connect(ImportConnection& connection,
-                        const ConnectRequest& request);
-  // Forgets the connection and tells the exporter (best effort: a lost
-  // exporter forgets it anyway).
-  void Disconnect(ImportConnection& connection);
-  // Returns once the exporter has every byte: it applies a PUT before it
-  // acknowledges it, unless it refuses it (no right, out of bounds, unknown
-  // connection). A refusal is not in the ack: an unknown connection is
-  // answered with a REVOKE (the connection ends), the others are reported by
-  // the connection's next Barrier.
-  SegmentResult Put(ImportConnection& connection, uint64_t offset,
-                    absl::Span<const uint8_t> data);
-  SegmentResult Get(ImportConnection& connection, uint64_t offset,
-                    absl::Span<uint8_t> into);
-  // A put that returns once its bytes are copied into frames, without
-  // waiting for the exporter (EXPLICIT barrier mode): the next Barrier says
-  // whether it was applied.
-  SegmentResult PutWithoutWaiting(ImportConnection& connection, uint64_t offset,
-                                  absl::Span<const uint8_t> data);
-  // Returns once every access sent on `connection` before it has reached
-  // the exporter: kOk if all were applied, kBarrierFailed if the exporter
-  // refused one since the previous barrier.
-  SegmentResult Barrier(ImportConnection& connection);
-  // Rings the exporter's segment; returns once the exporter has it.
-  SegmentResult PostToExporter(ImportConnection& connection, bool accumulate);
 
   // MessageSink, on the engine thread.
   void OnMessage(uint32_t peer, const wire::FrameHeader& first,
                  absl::Span<const uint8_t> payload) override;
-  void OnPeerLost(uint32_t peer, TransportResult why) override;
+  void OnPeerLost(uint32_t peer, Result why) override;
   bool Poll() override;
 
  private:
   struct PendingConnect {
     ImportConnection* connection = nullptr;
     ConnectReply reply;
-    SegmentResult result = SegmentResult::kOk;
+    Result result = Result::kOk;
     Completion done;
   };
   struct PendingReply {
     uint8_t* into = nullptr;
     uint32_t peer = 0;
     uint32_t length = 0;
-    SegmentResult result = SegmentResult::kOk;
+    Result result = Result::kOk;
     wire::FrameType reply_type = wire::FrameType::kGetReply;
     bool unsent = true;  // not (yet) sent: IssueGets sends it
     Completion done;
@@ -180,7 +182,7 @@ class SegmentService : public MessageSink {
   // An access to a connection the exporter does not know: the importer
   // missed its REVOKE (or never connected), so it gets one.
   void RefuseAccess(uint32_t peer, const wire::FrameHeader& header,
-                    SegmentResult why);
+                    Result why);
 
   // deferred_replies.cc
   // Sends now if nothing waits before it, else queues it behind.
@@ -190,18 +192,20 @@ class SegmentService : public MessageSink {
   // Runs `issue` on the engine thread until it sends its request: again
   // after driving the engine while it finds no free frame, up to
   // kReplyTimeout.
-  TransportResult IssueRequest(absl::FunctionRef<TransportResult()> issue);
+  Result IssueRequest(absl::FunctionRef<Result()> issue);
   // imports.cc: sends GET requests for `pending` (run on the engine thread).
   void IssueGets(uint32_t segment_id, uint32_t token, uint64_t offset,
                  absl::Span<PendingReply> pending);
   // Waits for a reply completion until `deadline`; then withdraws `cancel`
   // on the engine thread so the engine never writes after we return.
-  SegmentResult AwaitReply(Completion& done, SegmentResult& result,
+  Result AwaitReply(Completion& done, Result& result,
                            absl::Time deadline,
                            absl::FunctionRef<void()> cancel);
   uint32_t NextToken();
 
   Engine* engine_ = nullptr;
+  // Set when Start made the engine; stopped before the service goes.
+  std::unique_ptr<Engine> owned_engine_;
   SegmentCounters counters_;
 
   // Exporter state.

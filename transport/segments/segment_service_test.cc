@@ -31,9 +31,7 @@
 namespace rsm::transport {
 
 // Found by gtest through ADL: failures name the value.
-void PrintTo(SegmentResult result, std::ostream* os) {
-  *os << SegmentResultName(result);
-}
+void PrintTo(Result result, std::ostream* os) { *os << ResultName(result); }
 void PrintTo(ConnectionState state, std::ostream* os) {
   switch (state) {
     case ConnectionState::kConnecting:
@@ -224,8 +222,8 @@ ConnectRequest AsOwner(uint32_t requested) {
 }
 
 // Connects `connection` (node 1) to segment `id` of node 2.
-SegmentResult ConnectTo(SegmentService& service, ImportConnection& connection,
-                        uint32_t id, const ConnectRequest& request) {
+Result ConnectTo(SegmentService& service, ImportConnection& connection,
+                 uint32_t id, const ConnectRequest& request) {
   connection.exporter_node = kExporter;
   connection.segment_id = id;
   return service.Connect(connection, request);
@@ -259,11 +257,11 @@ void RoundTrip() {
 
   uint32_t id = 0;
   ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
-                                              OwnerOnly()),
-            SegmentResult::kOk);
+                                              OwnerOnly(), nullptr),
+            Result::kOk);
   EXPECT_EQ(id, kFirstAutomaticSegmentId);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_TRUE(connection.connected());
   EXPECT_EQ(connection.length, kLength);
   EXPECT_EQ(connection.granted_mode, 0600u);
@@ -289,8 +287,7 @@ void RoundTrip() {
   for (const Access& access : accesses) {
     SCOPED_TRACE(absl::StrCat("offset ", access.offset, " size ", access.size));
     const std::vector<uint8_t> data = RandomBytes(random, access.size);
-    ASSERT_EQ(importer.Put(connection, access.offset, data),
-              SegmentResult::kOk);
+    ASSERT_EQ(importer.Put(connection, access.offset, data), Result::kOk);
     std::copy(data.begin(), data.end(), model.begin() + kGuard + access.offset);
     // Put returns once the exporter applied every byte.
     const std::vector<uint8_t> now = nodes->Snapshot(kExporter, memory.buffer);
@@ -301,7 +298,7 @@ void RoundTrip() {
     std::vector<uint8_t> into(access.size + 2 * 64, 0xcd);
     ASSERT_EQ(importer.Get(connection, access.offset,
                            absl::MakeSpan(into.data() + 64, access.size)),
-              SegmentResult::kOk);
+              Result::kOk);
     EXPECT_TRUE(std::equal(data.begin(), data.end(), into.begin() + 64))
         << "get returned other bytes than were put";
     EXPECT_TRUE(std::all_of(into.begin(), into.begin() + 64,
@@ -312,8 +309,7 @@ void RoundTrip() {
   }
   // The whole segment in one get.
   std::vector<uint8_t> whole(kLength);
-  ASSERT_EQ(importer.Get(connection, 0, absl::MakeSpan(whole)),
-            SegmentResult::kOk);
+  ASSERT_EQ(importer.Get(connection, 0, absl::MakeSpan(whole)), Result::kOk);
   EXPECT_TRUE(std::equal(whole.begin(), whole.end(), model.begin() + kGuard));
   EXPECT_TRUE(connection.connected());
 
@@ -357,7 +353,7 @@ void ConnectRefusals() {
 
   // Nothing published under the id.
   EXPECT_EQ(ConnectTo(importer, connection, 1234, AsOwner(kPermRead)),
-            SegmentResult::kNotPublished);
+            Result::kNotPublished);
   EXPECT_FALSE(connection.connected());
 
   // An access list that names node 2 and node 5, not node 1, even with
@@ -365,18 +361,19 @@ void ConnectRefusals() {
   uint32_t id = 1234;
   ASSERT_EQ(exporter.Publish(
                 &id, memory.segment(), memory.length,
-                {{{kExporter, 0666}, {5, 0666}}, 0666, kOwnerUid, kOwnerGid}),
-            SegmentResult::kOk);
+                {{{kExporter, 0666}, {5, 0666}}, 0666, kOwnerUid, kOwnerGid},
+                nullptr),
+            Result::kOk);
   EXPECT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
-            SegmentResult::kNotPublishedToNode);
+            Result::kNotPublishedToNode);
   EXPECT_FALSE(connection.connected());
   EXPECT_EQ(ConnectTo(importer, connection, id, AsOwner(0)),
-            SegmentResult::kNotPublishedToNode);
+            Result::kNotPublishedToNode);
 
   // Republished with node 1 on the list: now it connects.
-  ASSERT_EQ(exporter.Republish(id, {{kImporter, 0400}}), SegmentResult::kOk);
+  ASSERT_EQ(exporter.Republish(id, {{kImporter, 0400}}), Result::kOk);
   EXPECT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_TRUE(connection.connected());
   EXPECT_EQ(connection.granted_mode, 0400u);
   importer.Disconnect(connection);
@@ -384,10 +381,10 @@ void ConnectRefusals() {
   const TwoNodes::Counts counters = nodes->ExporterCountsNow();
   EXPECT_EQ(counters.connects_refused, 3u);
   EXPECT_EQ(counters.connects_granted, 1u);
-  EXPECT_EQ(exporter.Unpublish(id), SegmentResult::kOk);
-  EXPECT_EQ(exporter.Unpublish(id), SegmentResult::kNotPublished);
+  EXPECT_EQ(exporter.Unpublish(id), Result::kOk);
+  EXPECT_EQ(exporter.Unpublish(id), Result::kNotPublished);
   EXPECT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
-            SegmentResult::kNotPublished);
+            Result::kNotPublished);
   nodes->StopAll();
 }
 
@@ -422,7 +419,7 @@ struct Config {
 };
 
 struct Expected {
-  SegmentResult result;
+  Result result;
   uint32_t granted_mode;
 };
 
@@ -440,17 +437,17 @@ uint32_t DigitOf(uint32_t mode, Class who) {
 
 Expected SolarisRule(const Config& config, Class who, uint32_t requested) {
   if (config.has_acl && !config.listed) {
-    return {SegmentResult::kNotPublishedToNode, 0};
+    return {Result::kNotPublishedToNode, 0};
   }
   const uint32_t node_mode = config.mode & 0666;
   const uint32_t digit = DigitOf(node_mode, who);
   const bool wants_read = requested & kPermRead;
   const bool wants_write = requested & kPermWrite;
   if ((wants_read && !(digit & 4)) || (wants_write && !(digit & 2))) {
-    return {SegmentResult::kPermissionDenied, 0};
+    return {Result::kPermissionDenied, 0};
   }
   const uint32_t spread = (wants_read ? 0444 : 0) | (wants_write ? 0222 : 0);
-  return {SegmentResult::kOk, spread & node_mode};
+  return {Result::kOk, spread & node_mode};
 }
 
 // The rule above on hand-worked cases, so that it can be checked against
@@ -464,25 +461,25 @@ TEST(SegmentService, SolarisRuleSpotChecks) {
     Config config;
     Class who;
     uint32_t requested;
-    SegmentResult result;
+    Result result;
     uint32_t granted_mode;
   };
   const Spot spots[] = {
-      {acl_0640, Class::kOwner, RW, SegmentResult::kOk, 0640},
-      {acl_0640, Class::kGroup, R, SegmentResult::kOk, 0440},
-      {acl_0640, Class::kGroup, W, SegmentResult::kPermissionDenied, 0},
-      {acl_0640, Class::kOther, R, SegmentResult::kPermissionDenied, 0},
-      {acl_0604, Class::kGroup, R, SegmentResult::kPermissionDenied, 0},
-      {acl_0604, Class::kOther, R, SegmentResult::kOk, 0404},
-      {acl_0460, Class::kOwner, W, SegmentResult::kPermissionDenied, 0},
-      {acl_0460, Class::kGroup, RW, SegmentResult::kOk, 0460},
-      {unlisted, Class::kOwner, 0, SegmentResult::kNotPublishedToNode, 0},
-      {umask_022, Class::kOwner, RW, SegmentResult::kOk, 0644},
-      {umask_022, Class::kOther, W, SegmentResult::kPermissionDenied, 0},
-      {umask_022, Class::kOther, R, SegmentResult::kOk, 0444},
-      {creator_0060, Class::kOwner, R, SegmentResult::kPermissionDenied, 0},
-      {creator_0060, Class::kGroup, RW, SegmentResult::kOk, 0060},
-      {creator_0060, Class::kOther, 0, SegmentResult::kOk, 0},
+      {acl_0640, Class::kOwner, RW, Result::kOk, 0640},
+      {acl_0640, Class::kGroup, R, Result::kOk, 0440},
+      {acl_0640, Class::kGroup, W, Result::kPermissionDenied, 0},
+      {acl_0640, Class::kOther, R, Result::kPermissionDenied, 0},
+      {acl_0604, Class::kGroup, R, Result::kPermissionDenied, 0},
+      {acl_0604, Class::kOther, R, Result::kOk, 0404},
+      {acl_0460, Class::kOwner, W, Result::kPermissionDenied, 0},
+      {acl_0460, Class::kGroup, RW, Result::kOk, 0460},
+      {unlisted, Class::kOwner, 0, Result::kNotPublishedToNode, 0},
+      {umask_022, Class::kOwner, RW, Result::kOk, 0644},
+      {umask_022, Class::kOther, W, Result::kPermissionDenied, 0},
+      {umask_022, Class::kOther, R, Result::kOk, 0444},
+      {creator_0060, Class::kOwner, R, Result::kPermissionDenied, 0},
+      {creator_0060, Class::kGroup, RW, Result::kOk, 0060},
+      {creator_0060, Class::kOther, 0, Result::kOk, 0},
   };
   for (const Spot& spot : spots) {
     const Expected expected =
@@ -567,8 +564,8 @@ void AccessMatrix() {
     }
     uint32_t id = 0;
     ASSERT_EQ(exporter.Publish(&id, memory.segment() + i * kSegment, kSegment,
-                               access),
-              SegmentResult::kOk);
+                               access, nullptr),
+              Result::kOk);
     ids.push_back(id);
   }
 
@@ -588,13 +585,13 @@ void AccessMatrix() {
         ++cases;
         const Expected expected = SolarisRule(config, who.is, requested);
         ImportConnection connection;
-        const SegmentResult result =
+        const Result result =
             ConnectTo(importer, connection, ids[i],
                       {requested, who.uid, who.gid, who.groups});
         // EXPECT, not ASSERT, below: `connection` may be registered, and must
         // be disconnected before it goes.
         EXPECT_EQ(result, expected.result);
-        if (result != SegmentResult::kOk) {
+        if (result != Result::kOk) {
           EXPECT_FALSE(connection.connected());
           continue;
         }
@@ -610,7 +607,7 @@ void AccessMatrix() {
         if (!(requested & kPermRead)) {
           const uint64_t before = nodes->Refused();
           EXPECT_EQ(importer.Get(connection, 8, absl::MakeSpan(got)),
-                    SegmentResult::kPermissionDenied);
+                    Result::kPermissionDenied);
           EXPECT_EQ(nodes->Refused(), before + 1);
           ++refused_ops;
         }
@@ -627,14 +624,14 @@ void AccessMatrix() {
         // What it covers works.
         if (requested & kPermWrite) {
           const std::vector<uint8_t> data = RandomBytes(random, 16);
-          EXPECT_EQ(importer.Put(connection, 40, data), SegmentResult::kOk);
+          EXPECT_EQ(importer.Put(connection, 40, data), Result::kOk);
           std::copy(data.begin(), data.end(), model.begin() + base + 40);
           EXPECT_TRUE(nodes->Snapshot(kExporter, memory.buffer) == model)
               << "a granted put did not land as it should";
         }
         if (requested & kPermRead) {
           EXPECT_EQ(importer.Get(connection, 40, absl::MakeSpan(got)),
-                    SegmentResult::kOk);
+                    Result::kOk);
           EXPECT_TRUE(
               std::equal(got.begin(), got.end(), model.begin() + base + 40));
         }
@@ -695,11 +692,11 @@ void DataIntegrity() {
   SegmentService& importer = nodes->service(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(),
-                                              kIntegrityLength, OwnerOnly()),
-            SegmentResult::kOk);
+  ASSERT_EQ(nodes->service(kExporter).Publish(
+                &id, memory.segment(), kIntegrityLength, OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
 
   const absl::Time start = absl::Now();
   int puts = 0, gets = 0;
@@ -712,13 +709,13 @@ void DataIntegrity() {
     bytes += size;
     if (random() % 2 == 0) {
       const std::vector<uint8_t> data = RandomBytes(random, size);
-      ASSERT_EQ(importer.Put(connection, offset, data), SegmentResult::kOk);
+      ASSERT_EQ(importer.Put(connection, offset, data), Result::kOk);
       std::copy(data.begin(), data.end(), model.begin() + kGuard + offset);
       ++puts;
     } else {
       got.assign(size, 0);
       ASSERT_EQ(importer.Get(connection, offset, absl::MakeSpan(got)),
-                SegmentResult::kOk);
+                Result::kOk);
       const auto want = model.begin() + kGuard + offset;
       const auto [differs, _] = std::mismatch(got.begin(), got.end(), want);
       ASSERT_TRUE(differs == got.end())
@@ -791,10 +788,10 @@ void HostileFrames() {
 
   uint32_t id = 0;
   ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
-                                              OwnerOnly()),
-            SegmentResult::kOk);
+                                              OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   const uint32_t token = connection.token;
   const uint32_t bogus = token + 1000;
 
@@ -805,9 +802,8 @@ void HostileFrames() {
     Completion done;
     ASSERT_EQ(
         raw.SendMessage(kExporter, type, segment, offset, aux, payload, &done),
-        TransportResult::kOk);
-    ASSERT_EQ(raw.Wait(done, absl::Now() + absl::Seconds(10)),
-              TransportResult::kOk);
+        Result::kOk);
+    ASSERT_EQ(raw.Wait(done, absl::Now() + absl::Seconds(10)), Result::kOk);
   };
   auto unmatched = [&] { return importer.counters().unmatched.Get(); };
   uint64_t expect_refused = 0;
@@ -895,14 +891,14 @@ void HostileFrames() {
   // The same through the service's calls.
   std::vector<uint8_t> got(20);
   EXPECT_EQ(importer.Get(connection, kLength - 10, absl::MakeSpan(got)),
-            SegmentResult::kOutOfBounds);
+            Result::kOutOfBounds);
   ++expect_refused;
   check("Get past the end");
   // The GET frame's own offset + length (8 bytes of request) must not wrap:
   // see AccessNearTheTopOfTheOffsetRangeDoesNotStallTheSession.
   EXPECT_EQ(
       importer.Get(connection, UINT64_MAX - 8, absl::MakeSpan(got).first(10)),
-      SegmentResult::kOutOfBounds);
+      Result::kOutOfBounds);
   ++expect_refused;
   check("Get whose offset + length wraps");
   importer.Put(connection, kLength - 10, junk);  // acknowledged, not applied
@@ -911,14 +907,14 @@ void HostileFrames() {
 
   // Right up to the end still works.
   const std::vector<uint8_t> tail(10, 0x77);
-  ASSERT_EQ(importer.Put(connection, kLength - 10, tail), SegmentResult::kOk);
+  ASSERT_EQ(importer.Put(connection, kLength - 10, tail), Result::kOk);
   std::vector<uint8_t> after_put = model;
   std::copy(tail.begin(), tail.end(),
             after_put.begin() + kGuard + kLength - 10);
   EXPECT_TRUE(nodes->Snapshot(kExporter, memory.buffer) == after_put);
   ASSERT_EQ(
       importer.Get(connection, kLength - 10, absl::MakeSpan(got).first(10)),
-      SegmentResult::kOk);
+      Result::kOk);
   EXPECT_TRUE(std::equal(tail.begin(), tail.end(), got.begin()));
   // PUT and GET on an unknown token, PUT to an unknown segment.
   EXPECT_EQ(nodes->ExporterCountsNow().revokes_sent, 3u);
@@ -958,11 +954,11 @@ struct BusyImporter {
           for (uint64_t i = 0; !stop.load() && connection.connected(); ++i) {
             std::fill(data.begin(), data.end(), static_cast<uint8_t>(i + 1));
             const uint64_t offset = (i * 4096) % (length - chunk);
-            if (service.Put(connection, offset, data) != SegmentResult::kOk) {
+            if (service.Put(connection, offset, data) != Result::kOk) {
               failed.fetch_add(1);
             }
             if (service.Get(connection, offset, absl::MakeSpan(got)) !=
-                SegmentResult::kOk) {
+                Result::kOk) {
               failed.fetch_add(1);
             }
             ops.fetch_add(1);
@@ -992,16 +988,17 @@ void UnpublishWhileBusy() {
   SegmentService& exporter = nodes->service(kExporter);
 
   uint32_t id = 77;
-  ASSERT_EQ(exporter.Publish(&id, memory.segment(), kLength, OwnerOnly()),
-            SegmentResult::kOk);
+  ASSERT_EQ(
+      exporter.Publish(&id, memory.segment(), kLength, OwnerOnly(), nullptr),
+      Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   {
     BusyImporter busy(importer, connection, kLength, 8192);
     ASSERT_TRUE(
         Eventually([&] { return busy.ops.load() >= 20; }, absl::Seconds(10)));
     EXPECT_EQ(busy.failed.load(), 0);
-    ASSERT_EQ(exporter.Unpublish(id), SegmentResult::kOk);
+    ASSERT_EQ(exporter.Unpublish(id), Result::kOk);
     const absl::Time unpublished = absl::Now();
     // Nothing reaches the memory after Unpublish returned.
     const std::vector<uint8_t> at_unpublish =
@@ -1025,23 +1022,22 @@ void UnpublishWhileBusy() {
   }
   // Calls on the revoked connection fail at the exporter.
   std::vector<uint8_t> got(100);
-  EXPECT_NE(importer.Get(connection, 0, absl::MakeSpan(got)),
-            SegmentResult::kOk);
+  EXPECT_NE(importer.Get(connection, 0, absl::MakeSpan(got)), Result::kOk);
   EXPECT_EQ(exporter.ImportersOf(id), 0u);
   EXPECT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
-            SegmentResult::kNotPublished);
+            Result::kNotPublished);
 
   // Published again under a new id: connecting again works.
   uint32_t again = 0;
-  ASSERT_EQ(exporter.Publish(&again, memory.segment(), kLength, OwnerOnly()),
-            SegmentResult::kOk);
+  ASSERT_EQ(
+      exporter.Publish(&again, memory.segment(), kLength, OwnerOnly(), nullptr),
+      Result::kOk);
   EXPECT_NE(again, id);
   ASSERT_EQ(ConnectTo(importer, connection, again, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   const std::vector<uint8_t> data(3000, 0x42);
-  ASSERT_EQ(importer.Put(connection, 5, data), SegmentResult::kOk);
-  ASSERT_EQ(importer.Get(connection, 5, absl::MakeSpan(got)),
-            SegmentResult::kOk);
+  ASSERT_EQ(importer.Put(connection, 5, data), Result::kOk);
+  ASSERT_EQ(importer.Get(connection, 5, absl::MakeSpan(got)), Result::kOk);
   EXPECT_TRUE(
       std::all_of(got.begin(), got.end(), [](uint8_t b) { return b == 0x42; }));
   const std::vector<uint8_t> now = nodes->Snapshot(kExporter, memory.buffer);
@@ -1068,10 +1064,10 @@ void ExporterStopsWhileBusy() {
 
   uint32_t id = 0;
   ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
-                                              OwnerOnly()),
-            SegmentResult::kOk);
+                                              OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   {
     // Several messages per call.
     BusyImporter busy(importer, connection, kLength, 3 * 65536 + 1);
@@ -1098,22 +1094,22 @@ void ExporterStopsWhileBusy() {
   // Later calls fail, promptly.
   std::vector<uint8_t> data(4096, 1);
   absl::Time start = absl::Now();
-  const SegmentResult put = importer.Put(connection, 0, data);
+  const Result put = importer.Put(connection, 0, data);
   const absl::Duration put_took = absl::Now() - start;
-  EXPECT_EQ(put, SegmentResult::kPeerUnreachable);
+  EXPECT_EQ(put, Result::kPeerUnreachable);
   EXPECT_LT(put_took, absl::Seconds(2)) << "Put on a lost connection";
 
   start = absl::Now();
-  const SegmentResult get = importer.Get(connection, 0, absl::MakeSpan(data));
+  const Result get = importer.Get(connection, 0, absl::MakeSpan(data));
   const absl::Duration get_took = absl::Now() - start;
-  EXPECT_NE(get, SegmentResult::kOk);
+  EXPECT_NE(get, Result::kOk);
   EXPECT_LT(get_took, absl::Seconds(2))
       << "Get on a lost connection took " << get_took << " and returned "
-      << SegmentResultName(get);
+      << ResultName(get);
 
-  std::printf("after the loss: Put %s in %s, Get %s in %s\n",
-              SegmentResultName(put), absl::FormatDuration(put_took).c_str(),
-              SegmentResultName(get), absl::FormatDuration(get_took).c_str());
+  std::printf("after the loss: Put %s in %s, Get %s in %s\n", ResultName(put),
+              absl::FormatDuration(put_took).c_str(), ResultName(get),
+              absl::FormatDuration(get_took).c_str());
   nodes->StopAll();
 }
 
@@ -1135,16 +1131,15 @@ void GetInFlightWhenExporterStops() {
 
   uint32_t id = 0;
   ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
-                                              OwnerOnly()),
-            SegmentResult::kOk);
+                                              OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   std::vector<uint8_t> got(kLength);
-  ASSERT_EQ(importer.Get(connection, 0, absl::MakeSpan(got)),
-            SegmentResult::kOk);
+  ASSERT_EQ(importer.Get(connection, 0, absl::MakeSpan(got)), Result::kOk);
 
   std::atomic<bool> returned{false};
-  SegmentResult result = SegmentResult::kOk;
+  Result result = Result::kOk;
   absl::Time stopped;
   {
     EngineBlocker blocker(nodes->engine(kExporter));
@@ -1167,9 +1162,9 @@ void GetInFlightWhenExporterStops() {
     getter.Join();
   }
   std::printf("the Get in flight returned %s, %s after the exporter stopped\n",
-              SegmentResultName(result),
+              ResultName(result),
               absl::FormatDuration(absl::Now() - stopped).c_str());
-  EXPECT_EQ(result, SegmentResult::kPeerUnreachable);
+  EXPECT_EQ(result, Result::kPeerUnreachable);
   EXPECT_EQ(connection.state.load(), ConnectionState::kPeerLost);
   EXPECT_EQ(nodes->service(kExporter).counters().gets_served.Get(),
             kLength / SegmentService::kMaxChunk)
@@ -1198,13 +1193,13 @@ void ImporterStops() {
 
   uint32_t id = 0;
   ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(), kLength,
-                                              OwnerOnly()),
-            SegmentResult::kOk);
+                                              OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
 
   std::atomic<bool> returned{false};
-  SegmentResult result = SegmentResult::kOk;
+  Result result = Result::kOk;
   std::vector<uint8_t> got(kLength);
   {
     // The exporter cannot answer, so the Get is still waiting when the
@@ -1225,16 +1220,16 @@ void ImporterStops() {
     getter.Join();
     blocker.Release();
   }
-  EXPECT_EQ(result, SegmentResult::kEngineStopped);
+  EXPECT_EQ(result, Result::kEngineStopped);
   EXPECT_EQ(connection.state.load(), ConnectionState::kEngineStopped);
 
   // Every later call fails at once.
   EXPECT_EQ(importer.Get(connection, 0, absl::MakeSpan(got)),
-            SegmentResult::kEngineStopped);
-  EXPECT_EQ(importer.Put(connection, 0, got), SegmentResult::kEngineStopped);
+            Result::kEngineStopped);
+  EXPECT_EQ(importer.Put(connection, 0, got), Result::kEngineStopped);
   ImportConnection later;
   EXPECT_EQ(ConnectTo(importer, later, id, AsOwner(kPermRead)),
-            SegmentResult::kEngineStopped);
+            Result::kEngineStopped);
   EXPECT_FALSE(later.connected());
   importer.Disconnect(connection);  // returns
   EXPECT_EQ(connection.state.load(), ConnectionState::kEngineStopped);
@@ -1269,10 +1264,10 @@ void MalformedConnect() {
   Engine& raw = nodes->engine(kImporter);
 
   uint32_t id = 0;
-  ASSERT_EQ(
-      nodes->service(kExporter).Publish(&id, memory.segment(), memory.length,
-                                        {{}, 0666, kOwnerUid, kOwnerGid}),
-      SegmentResult::kOk);
+  ASSERT_EQ(nodes->service(kExporter).Publish(
+                &id, memory.segment(), memory.length,
+                {{}, 0666, kOwnerUid, kOwnerGid}, nullptr),
+            Result::kOk);
 
   std::vector<uint8_t> too_many_groups = Le32s({kPermRead, 1, 2, 33});
   too_many_groups.resize(16 + 4 * 33, 0);
@@ -1290,9 +1285,8 @@ void MalformedConnect() {
     Completion done;
     ASSERT_EQ(raw.SendMessage(kExporter, wire::FrameType::kConnect, id, 0,
                               token++, payload, &done),
-              TransportResult::kOk);
-    ASSERT_EQ(raw.Wait(done, absl::Now() + absl::Seconds(10)),
-              TransportResult::kOk);
+              Result::kOk);
+    ASSERT_EQ(raw.Wait(done, absl::Now() + absl::Seconds(10)), Result::kOk);
   }
   EXPECT_EQ(nodes->ExporterMalformed(), bad.size());
   const TwoNodes::Counts exporter = nodes->ExporterCountsNow();
@@ -1313,14 +1307,14 @@ void MalformedConnect() {
   // importer releases the connection it was granted.
   constexpr uint32_t kPredicted = 4;  // tokens 1..4, for some slack
   std::atomic<bool> returned{false};
-  SegmentResult result = SegmentResult::kOk;
+  Result result = Result::kOk;
   {
     EngineBlocker blocker(nodes->engine(kExporter));
     ASSERT_TRUE(blocker.blocked());
     for (uint32_t t = 1; t <= kPredicted; ++t) {
       ASSERT_EQ(raw.SendMessage(kExporter, wire::FrameType::kConnect, id, 0, t,
                                 bad[2], nullptr),
-                TransportResult::kOk);
+                Result::kOk);
     }
     ASSERT_TRUE(
         Eventually([&] { return nodes->InFlightToExporter() == kPredicted; },
@@ -1336,7 +1330,7 @@ void MalformedConnect() {
     ASSERT_TRUE(Eventually([&] { return returned.load(); }, absl::Seconds(5)));
     connector.Join();
   }
-  EXPECT_EQ(result, SegmentResult::kMalformed) << "token " << connection.token;
+  EXPECT_EQ(result, Result::kMalformed) << "token " << connection.token;
   EXPECT_LE(connection.token, kPredicted);
   EXPECT_FALSE(connection.connected());
   EXPECT_EQ(nodes->ExporterMalformed(), bad.size() + kPredicted);
@@ -1356,7 +1350,7 @@ void MalformedConnect() {
 
   // And a well-formed connect still works.
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
   EXPECT_TRUE(connection.connected());
   importer.Disconnect(connection);
   nodes->StopAll();
@@ -1381,23 +1375,21 @@ void ConnectToALostNode() {
   ASSERT_NE(nodes, nullptr);
   SegmentService& importer = nodes->service(kImporter);
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(),
-                                              memory.length, OwnerOnly()),
-            SegmentResult::kOk);
+  ASSERT_EQ(nodes->service(kExporter).Publish(
+                &id, memory.segment(), memory.length, OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermRead)),
-            SegmentResult::kOk);
+            Result::kOk);
   nodes->engine(kExporter).Stop();
   ASSERT_TRUE(Eventually(
       [&] { return connection.state.load() == ConnectionState::kPeerLost; },
       absl::Seconds(2)));
   const absl::Time start = absl::Now();
-  const SegmentResult result =
-      ConnectTo(importer, later, id, AsOwner(kPermRead));
+  const Result result = ConnectTo(importer, later, id, AsOwner(kPermRead));
   const absl::Duration took = absl::Now() - start;
-  EXPECT_NE(result, SegmentResult::kOk);
-  EXPECT_LT(took, absl::Seconds(2))
-      << "Connect to a lost node returned " << SegmentResultName(result)
-      << " after " << took;
+  EXPECT_NE(result, Result::kOk);
+  EXPECT_LT(took, absl::Seconds(2)) << "Connect to a lost node returned "
+                                    << ResultName(result) << " after " << took;
   nodes->StopAll();
 }
 
@@ -1420,15 +1412,14 @@ void NearTheTopOfTheOffsetRange() {
   ASSERT_NE(nodes, nullptr);
   SegmentService& importer = nodes->service(kImporter);
   uint32_t id = 0;
-  ASSERT_EQ(nodes->service(kExporter).Publish(&id, memory.segment(),
-                                              memory.length, OwnerOnly()),
-            SegmentResult::kOk);
+  ASSERT_EQ(nodes->service(kExporter).Publish(
+                &id, memory.segment(), memory.length, OwnerOnly(), nullptr),
+            Result::kOk);
   ASSERT_EQ(ConnectTo(importer, connection, id, AsOwner(kPermReadWrite)),
-            SegmentResult::kOk);
+            Result::kOk);
 
   std::atomic<int> step{0};
-  SegmentResult get = SegmentResult::kOk, put = SegmentResult::kOk,
-                after = SegmentResult::kInvalid;
+  Result get = Result::kOk, put = Result::kOk, after = Result::kInvalid;
   Joined caller([&] {
     std::vector<uint8_t> bytes(10, 1);
     get = importer.Get(connection, UINT64_MAX - 3,
@@ -1447,13 +1438,12 @@ void NearTheTopOfTheOffsetRange() {
   caller.Join();
   EXPECT_TRUE(returned) << "after 5 s, still in call " << reached + 1
                         << " of 3 (Get near 2^64, Put near 2^64, Get at 0)";
-  EXPECT_NE(get, SegmentResult::kOk) << SegmentResultName(get);
-  EXPECT_NE(put, SegmentResult::kOk) << SegmentResultName(put);
-  EXPECT_EQ(after, SegmentResult::kOk) << SegmentResultName(after);
+  EXPECT_NE(get, Result::kOk) << ResultName(get);
+  EXPECT_NE(put, Result::kOk) << ResultName(put);
+  EXPECT_EQ(after, Result::kOk) << ResultName(after);
 }
 
-TEST(SegmentService,
-     AccessNearTheTopOfTheOffsetRangeDoesNotStallTheSession) {
+TEST(SegmentService, AccessNearTheTopOfTheOffsetRangeDoesNotStallTheSession) {
   EXPECT_TRUE(RunInChildProcess(NearTheTopOfTheOffsetRange));
 }
 

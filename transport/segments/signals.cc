@@ -4,21 +4,21 @@
 
 namespace rsm::transport {
 
-SegmentResult SegmentService::PostToExporter(ImportConnection& connection,
+Result SegmentService::PostToExporter(ImportConnection& connection,
                                              bool accumulate) {
   Completion delivered;
-  const TransportResult sent = engine_->SendMessage(
+  const Result sent = engine_->SendMessage(
       connection.exporter_node, wire::FrameType::kSignal, connection.segment_id,
       accumulate ? 0 : kSignalNoAccumulate, connection.token, {}, &delivered);
-  if (sent != TransportResult::kOk) return FromTransport(sent);
-  return FromTransport(*engine_->Wait(delivered, absl::InfiniteFuture()));
+  if (sent != Result::kOk) return sent;
+  return *engine_->Wait(delivered, absl::InfiniteFuture());
 }
 
-SegmentResult SegmentService::PostToImporters(uint32_t id, bool accumulate) {
-  SegmentResult result = SegmentResult::kEngineStopped;
+Result SegmentService::PostToImporters(uint32_t id, bool accumulate) {
+  Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] {
     if (!table_.Find(id).has_value()) {
-      result = SegmentResult::kNotPublished;
+      result = Result::kNotPublished;
       return;
     }
     const uint64_t flags =
@@ -26,7 +26,7 @@ SegmentResult SegmentService::PostToImporters(uint32_t id, bool accumulate) {
     for (const ImporterKey& key : table_.Importers(id)) {
       Reply({key.node, wire::FrameType::kSignal, id, flags, key.token, {}});
     }
-    result = SegmentResult::kOk;
+    result = Result::kOk;
   });
   return result;
 }
