@@ -70,7 +70,7 @@ RsmStatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
   if (!config.ok()) return config.status();
   if (name == kLoopback) {
     return std::make_unique<Controller>(
-        std::string(name), Controller::Kind::kLoopback, LoopbackAttributes(), 0,
+        std::string(name), Controller::Kind::kLoopback, LoopbackAttributes(),
         std::make_unique<loopback::LoopbackBackend>((*config)->node_id));
   }
   const transport::ControllerConfig* controller_config =
@@ -91,7 +91,7 @@ RsmStatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
   StopEnginesAtExit();
   return std::make_unique<Controller>(
       std::string(name), Controller::Kind::kDpdk, DpdkControllerAttributes(),
-      transport::MacToHardwareAddress(port->mac), *std::move(service));
+      *std::move(service));
 }
 
 Controller* ControllerRegistry::FindOpened(absl::string_view name) {

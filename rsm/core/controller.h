@@ -22,19 +22,15 @@ class Controller {
   enum class Kind { kLoopback, kDpdk };
 
   Controller(std::string name, Kind kind, rsmapi_controller_attr_t attributes,
-             rsm_addr_t hwaddr,
              std::unique_ptr<transport::SegmentBackend> backend)
       : name_(std::move(name)),
         kind_(kind),
         attributes_(attributes),
-        hwaddr_(hwaddr),
         backend_(std::move(backend)) {}
 
   const std::string& name() const { return name_; }
   Kind kind() const { return kind_; }
   const rsmapi_controller_attr_t& attributes() const { return attributes_; }
-  // The local port's MAC as an rsm_addr_t; 0 for loopback.
-  rsm_addr_t hwaddr() const { return hwaddr_; }
   // Where its segments live: local copies or the engine.
   transport::SegmentBackend& backend() const { return *backend_; }
   // This node's id on the controller.
@@ -46,7 +42,6 @@ class Controller {
   const std::string name_;
   const Kind kind_;
   const rsmapi_controller_attr_t attributes_;
-  const rsm_addr_t hwaddr_;
   const std::unique_ptr<transport::SegmentBackend> backend_;
   int references_ = 0;  // guarded by the registry's mutex
 };

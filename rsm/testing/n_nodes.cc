@@ -61,9 +61,7 @@ absl::StatusOr<std::unique_ptr<NodeCluster>> NodeCluster::Create(
     cluster->controllers_.push_back(core::ControllerRegistry::Instance().Adopt(
         std::make_unique<core::Controller>(
             absl::StrCat(name, ".node", node), core::Controller::Kind::kDpdk,
-            core::DpdkControllerAttributes(),
-            transport::MacToHardwareAddress(options.mac),
-            *std::move(backend))));
+            core::DpdkControllerAttributes(), *std::move(backend))));
   }
   return cluster;
 }

@@ -36,8 +36,7 @@ absl::StatusOr<std::unique_ptr<TwoNodeControllers>> TwoNodeControllers::Create(
     nodes->controllers_[node - 1] = core::ControllerRegistry::Instance().Adopt(
         std::make_unique<core::Controller>(
             absl::StrCat(name, ".node", node), core::Controller::Kind::kDpdk,
-            core::DpdkControllerAttributes(),
-            transport::MacToHardwareAddress(options.mac), *std::move(backend)));
+            core::DpdkControllerAttributes(), *std::move(backend)));
   }
   return nodes;
 }

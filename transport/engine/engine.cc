@@ -51,6 +51,11 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
         "engine needs a sink, a window, a node id in 1..64 and a first "
         "sequence number >= 1");
   }
+  for (const PeerAddress& peer : options.peers) {
+    if (peer.node_id < kMinNodeId || peer.node_id > kMaxNodeId) {
+      return absl::InvalidArgumentError("a peer's node id is not in 1..64");
+    }
+  }
   std::unique_ptr<Engine> engine(new Engine(options, sink));
   if (absl::Status status = engine->Init(); !status.ok()) return status;
   return engine;
@@ -155,19 +160,18 @@ uint64_t Engine::NowMicros() const {
   return Now() / std::max<uint64_t>(tsc_hz_ / 1000000, 1);
 }
 
-PeerSession* Engine::FindSession(uint32_t node) {
-  auto it = sessions_by_node_.find(node);
-  return it == sessions_by_node_.end() ? nullptr : it->second;
+PeerSession* Engine::FindSession(uint32_t node) const {
+  return node < sessions_by_node_.size() ? sessions_by_node_[node] : nullptr;
 }
 
 const PeerCounters* Engine::peer_counters(uint32_t node) const {
-  auto it = sessions_by_node_.find(node);
-  return it == sessions_by_node_.end() ? nullptr : &it->second->counters;
+  const PeerSession* session = FindSession(node);
+  return session == nullptr ? nullptr : &session->counters;
 }
 
 uint32_t Engine::frames_in_flight(uint32_t node) const {
-  auto it = sessions_by_node_.find(node);
-  return it == sessions_by_node_.end() ? 0 : it->second->in_flight();
+  const PeerSession* session = FindSession(node);
+  return session == nullptr ? 0 : session->in_flight();
 }
 
 unsigned Engine::data_frames_in_use() const {
@@ -224,7 +228,7 @@ Engine::Drive Engine::DriveOnce() {
 bool Engine::TryDrive() { return DriveOnce() == Drive::kWorked; }
 
 std::optional<Result> Engine::Wait(Completion& completion,
-                                            absl::Time deadline) {
+                                   absl::Time deadline) {
   // Caller-driven: drive from the first instant (the request has not even
   // left yet), and never sleep while nobody drives, or peers would take the
   // silence for a dead node. Only when another waiter holds the driver role
@@ -302,8 +306,7 @@ void Engine::FailEverything() {
         Completion* completion = MetaOf(frame).completion;
         FreeFrame(frame);
         if (completion != nullptr) {
-          completion->Complete(
-              static_cast<int32_t>(Result::kEngineStopped));
+          completion->Complete(static_cast<int32_t>(Result::kEngineStopped));
           port_counters_.requests_failed.Add();
         }
         frame = next;
@@ -314,8 +317,7 @@ void Engine::FailEverything() {
   for (const std::unique_ptr<PeerSession>& session : sessions_) {
     port_counters_.requests_failed.Add(
         session->Fail(Result::kEngineStopped, 0));
-    sink_->OnPeerLost(session->address.node_id,
-                      Result::kEngineStopped);
+    sink_->OnPeerLost(session->address.node_id, Result::kEngineStopped);
   }
   for (rte_mbuf* frame : tx_queue_) FreeFrame(frame);
   tx_queue_.clear();

@@ -1,6 +1,7 @@
 #ifndef RSM_TRANSPORT_ENGINE_ENGINE_H_
 #define RSM_TRANSPORT_ENGINE_ENGINE_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -8,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -18,8 +18,8 @@
 #include "transport/engine/message_sink.h"
 #include "transport/engine/peer_session.h"
 #include "transport/engine/request_ring.h"
-#include "transport/result.h"
 #include "transport/fault/injector.h"
+#include "transport/result.h"
 #include "transport/wire/codec.h"
 
 struct rte_mbuf;
@@ -56,10 +56,9 @@ class Engine {
   // kOk once the peer has acknowledged every frame, go to `completion`
   // (optional). With block_when_full, a full pool or ring makes the caller
   // drive the engine until space frees up or the blocking timeout passes.
-  Result SendMessage(uint32_t peer, wire::FrameType type,
-                              uint32_t segment_id, uint64_t offset,
-                              uint32_t aux, absl::Span<const uint8_t> payload,
-                              Completion* completion);
+  Result SendMessage(uint32_t peer, wire::FrameType type, uint32_t segment_id,
+                     uint64_t offset, uint32_t aux,
+                     absl::Span<const uint8_t> payload, Completion* completion);
 
   // Runs `task` on the engine thread, between loop steps, and returns once
   // it has run: how control calls (publish, connect, ...) reach state that
@@ -82,17 +81,15 @@ class Engine {
   // `peer` without blocking or going through the ring — replies are sent
   // this way. kNoResources at once when the pool is empty.
   Result SendFromEngine(uint32_t peer, wire::FrameType type,
-                                 uint32_t segment_id, uint64_t offset,
-                                 uint32_t aux,
-                                 absl::Span<const uint8_t> payload,
-                                 Completion* completion);
+                        uint32_t segment_id, uint64_t offset, uint32_t aux,
+                        absl::Span<const uint8_t> payload,
+                        Completion* completion);
 
   // Waits for `completion`, driving the engine while no other thread does.
   // nullopt if `deadline` passes first: the request is then still in flight
   // and the Completion must stay alive until it is done (the engine fails
   // it at the latest when the peer is declared unreachable).
-  std::optional<Result> Wait(Completion& completion,
-                                      absl::Time deadline);
+  std::optional<Result> Wait(Completion& completion, absl::Time deadline);
 
   // One iteration of the loop; true if it did anything. Engine thread only
   // (the dedicated thread, or whoever holds the driver role via TryDrive).
@@ -128,7 +125,6 @@ class Engine {
   // Stop).
   uint32_t frames_in_flight(uint32_t node) const;
   const FaultInjector& rx_faults() const { return *rx_faults_; }
-  const FaultInjector& tx_faults() const { return *tx_faults_; }
   // Data frames currently allocated (in flight, queued or being received),
   // and how many the pool holds (sized from the window and the ring).
   unsigned data_frames_in_use() const;
@@ -144,7 +140,7 @@ class Engine {
   void AcquireDriver();
   void ReleaseDriver();
 
-  PeerSession* FindSession(uint32_t node);
+  PeerSession* FindSession(uint32_t node) const;
   // sessions.cc: an idle session starts its handshake.
   void StartConnecting(PeerSession& session);
   uint32_t NextIncarnation();
@@ -157,11 +153,10 @@ class Engine {
   // attempt() once; if it fails and `may_block`, drives the engine and
   // retries until the blocking timeout. Whether it finally succeeded.
   bool Retry(absl::FunctionRef<bool()> attempt, bool may_block);
-  Result BuildMessage(uint32_t peer, wire::FrameType type,
-                               uint32_t segment_id, uint64_t offset,
-                               uint32_t aux, absl::Span<const uint8_t> payload,
-                               Completion* completion, bool may_block,
-                               rte_mbuf** first);
+  Result BuildMessage(uint32_t peer, wire::FrameType type, uint32_t segment_id,
+                      uint64_t offset, uint32_t aux,
+                      absl::Span<const uint8_t> payload, Completion* completion,
+                      bool may_block, rte_mbuf** first);
   // Appends a built message's frames to its peer's backlog.
   void AddToBacklog(rte_mbuf* first);
   bool DrainRequests();
@@ -237,7 +232,10 @@ class Engine {
   std::mt19937 incarnations_;
 
   std::vector<std::unique_ptr<PeerSession>> sessions_;
-  absl::flat_hash_map<uint32_t, PeerSession*> sessions_by_node_;
+  // Indexed by node id (ids past kMaxNodeId name no peer), so the lookup for
+  // each received frame is a bounds check and a load. Written only while the
+  // engine is created, so any thread may read it.
+  std::array<PeerSession*, kMaxNodeId + 1> sessions_by_node_{};
 
   static constexpr uint16_t kBurst = 32;
   // Frames to transmit at the end of this iteration.

@@ -204,8 +204,7 @@ TEST(Engine, TasksRunOnTheEngineThread) {
     ASSERT_EQ(engine.RunOnEngine([&] {
       ran_on = std::this_thread::get_id();
       // On the engine thread a task runs at once, not queued behind itself.
-      EXPECT_EQ(engine.RunOnEngine([&] { nested_ran = true; }),
-                Result::kOk);
+      EXPECT_EQ(engine.RunOnEngine([&] { nested_ran = true; }), Result::kOk);
     }),
               Result::kOk);
     EXPECT_NE(ran_on, caller);

@@ -26,8 +26,7 @@ void Engine::AdoptIncarnation(PeerSession& session, uint32_t incarnation) {
     if (session.peer_incarnation != 0) {
       port_counters_.requests_failed.Add(
           session.Fail(Result::kPeerRestarted, 0));
-      sink_->OnPeerLost(session.address.node_id,
-                        Result::kPeerRestarted);
+      sink_->OnPeerLost(session.address.node_id, Result::kPeerRestarted);
     }
     session.peer_incarnation = incarnation;
     session.state = PeerSession::State::kEstablished;

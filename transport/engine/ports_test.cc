@@ -455,8 +455,7 @@ void SendAll(Engine& engine, uint32_t peer, uint32_t count,
   }
   const absl::Time deadline = absl::Now() + timeout;
   for (uint32_t i = 0; i < count; ++i) {
-    const std::optional<Result> result =
-        engine.Wait(done[i], deadline);
+    const std::optional<Result> result = engine.Wait(done[i], deadline);
     ASSERT_TRUE(result.has_value()) << "message " << i << " not completed";
     ASSERT_EQ(*result, Result::kOk)
         << "message " << i << ": " << ResultName(*result);
@@ -630,8 +629,7 @@ TEST(PortsTest, NullPortPeerNeverAnswers) {
       const std::optional<Result> result =
           engine.Wait(d, start + absl::Seconds(5));
       ASSERT_TRUE(result.has_value());
-      EXPECT_EQ(*result, Result::kPeerUnreachable)
-          << ResultName(*result);
+      EXPECT_EQ(*result, Result::kPeerUnreachable) << ResultName(*result);
     }
     const absl::Duration took = absl::Now() - start;
     // The bound counts time the engine was driven: a process starved of CPU

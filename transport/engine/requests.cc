@@ -24,12 +24,10 @@ void FreeMessage(rte_mbuf* first) {
 }  // namespace
 
 Result Engine::SendMessage(uint32_t peer, wire::FrameType type,
-                                    uint32_t segment_id, uint64_t offset,
-                                    uint32_t aux,
-                                    absl::Span<const uint8_t> payload,
-                                    Completion* completion) {
-  if (const Result checked = CheckMessage(peer, type);
-      checked != Result::kOk) {
+                           uint32_t segment_id, uint64_t offset, uint32_t aux,
+                           absl::Span<const uint8_t> payload,
+                           Completion* completion) {
+  if (const Result checked = CheckMessage(peer, type); checked != Result::kOk) {
     return checked;
   }
   rte_mbuf* first = nullptr;
@@ -50,12 +48,10 @@ Result Engine::SendMessage(uint32_t peer, wire::FrameType type,
 }
 
 Result Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
-                                       uint32_t segment_id, uint64_t offset,
-                                       uint32_t aux,
-                                       absl::Span<const uint8_t> payload,
-                                       Completion* completion) {
-  if (const Result checked = CheckMessage(peer, type);
-      checked != Result::kOk) {
+                              uint32_t segment_id, uint64_t offset,
+                              uint32_t aux, absl::Span<const uint8_t> payload,
+                              Completion* completion) {
+  if (const Result checked = CheckMessage(peer, type); checked != Result::kOk) {
     return checked;
   }
   // A peer already declared unreachable would have the message failed from
@@ -66,8 +62,8 @@ Result Engine::SendFromEngine(uint32_t peer, wire::FrameType type,
   // The engine thread must not wait for frames: it is the one that frees
   // them.
   rte_mbuf* first = nullptr;
-  const Result built = BuildMessage(
-      peer, type, segment_id, offset, aux, payload, completion, false, &first);
+  const Result built = BuildMessage(peer, type, segment_id, offset, aux,
+                                    payload, completion, false, &first);
   if (built == Result::kOk) AddToBacklog(first);
   return built;
 }
@@ -85,22 +81,19 @@ bool Engine::Retry(absl::FunctionRef<bool()> attempt, bool may_block) {
   return true;
 }
 
-Result Engine::CheckMessage(uint32_t peer,
-                                     wire::FrameType type) const {
+Result Engine::CheckMessage(uint32_t peer, wire::FrameType type) const {
   if (stopped()) return Result::kEngineStopped;
-  // sessions_by_node_ is not modified after Init, so any thread may read it.
-  if (!wire::IsSequenced(type) || !sessions_by_node_.contains(peer)) {
+  if (!wire::IsSequenced(type) || FindSession(peer) == nullptr) {
     return Result::kInvalid;
   }
   return Result::kOk;
 }
 
 Result Engine::BuildMessage(uint32_t peer, wire::FrameType type,
-                                     uint32_t segment_id, uint64_t offset,
-                                     uint32_t aux,
-                                     absl::Span<const uint8_t> payload,
-                                     Completion* completion, bool may_block,
-                                     rte_mbuf** first) {
+                            uint32_t segment_id, uint64_t offset, uint32_t aux,
+                            absl::Span<const uint8_t> payload,
+                            Completion* completion, bool may_block,
+                            rte_mbuf** first) {
   const size_t per_frame = max_frame_payload_;
   const size_t count =
       payload.empty() ? 1 : (payload.size() + per_frame - 1) / per_frame;
@@ -124,7 +117,7 @@ Result Engine::BuildMessage(uint32_t peer, wire::FrameType type,
   }
   for (rte_mbuf* frame : frames) AcquireFrame(frame);
 
-  const PeerAddress& to = sessions_by_node_.find(peer)->second->address;
+  const PeerAddress& to = FindSession(peer)->address;
   for (size_t i = 0; i < count; ++i) {
     const size_t start = i * per_frame;
     const size_t length = std::min(per_frame, payload.size() - start);

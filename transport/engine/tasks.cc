@@ -49,8 +49,7 @@ void Engine::FailTasks() {
   unsigned n;
   while (tasks_ != nullptr && (n = tasks_->DequeueBurst(tasks, kBurst)) > 0) {
     for (unsigned i = 0; i < n; ++i) {
-      tasks[i]->done.Complete(
-          static_cast<int32_t>(Result::kEngineStopped));
+      tasks[i]->done.Complete(static_cast<int32_t>(Result::kEngineStopped));
     }
   }
 }

@@ -58,8 +58,8 @@ void RunThreads(const char* name, bool sender_has_thread) {
       Completion done;
       for (int i = 0; i < kPerThread; ++i) {
         done.Reset();
-        const Result sent = c.engine(1).SendMessage(
-            2, wire::FrameType::kPut, t, i, 0, Payload(t, i), &done);
+        const Result sent = c.engine(1).SendMessage(2, wire::FrameType::kPut, t,
+                                                    i, 0, Payload(t, i), &done);
         const std::optional<Result> result =
             sent == Result::kOk
                 ? c.engine(1).Wait(done, absl::Now() + absl::Seconds(10))
@@ -99,15 +99,13 @@ TEST(Threads, TasksFromFourThreadsAreSerialized) {
         for (int t = 0; t < kThreads; ++t) {
           threads.emplace_back([&] {
             for (int i = 0; i < 2000; ++i) {
-              EXPECT_EQ(engine.RunOnEngine([&] { ++counter; }),
-                        Result::kOk);
+              EXPECT_EQ(engine.RunOnEngine([&] { ++counter; }), Result::kOk);
             }
           });
         }
         for (std::thread& thread : threads) thread.join();
         int64_t seen = -1;
-        ASSERT_EQ(engine.RunOnEngine([&] { seen = counter; }),
-                  Result::kOk);
+        ASSERT_EQ(engine.RunOnEngine([&] { seen = counter; }), Result::kOk);
         EXPECT_EQ(seen, kThreads * 2000);
         engine.Stop();
       },
