@@ -475,7 +475,7 @@ bool InitEal() {
                                    "--file-prefix=rsm_engine_rt",
                                    "-l",
                                    "0,1",
-                                   "--log-level=warning"};
+                                   "--log-level=*:warning"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   return rte_eal_init(static_cast<int>(argv.size()), argv.data()) >= 0;

@@ -42,7 +42,7 @@ write_config() {
 node_id = $node
 
 [eal]
-args = --no-huge --no-pci -m 256 --no-shconf --no-telemetry --file-prefix=rsmpc$node -l $core --log-level=warning
+args = --no-huge --no-pci -m 256 --no-shconf --no-telemetry --file-prefix=rsmpc$node -l $core --log-level=*:warning
 
 [controller.dpdk0]
 device = net_memif0,role=$role,socket=$socket,socket-abstract=no

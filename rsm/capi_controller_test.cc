@@ -231,7 +231,7 @@ TEST(GetInterconnectTopology, ListsTheOtherConfiguredNodes) {
 [cluster]
 node_id = 2
 [eal]
-args = --no-huge --no-pci -m 64 --no-shconf --no-telemetry --file-prefix=rsmtopo -l 0 --log-level=warning
+args = --no-huge --no-pci -m 64 --no-shconf --no-telemetry --file-prefix=rsmtopo -l 0 --log-level=*:warning
 [controller.dpdk0]
 device = net_ring0
 [node.1]

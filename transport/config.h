@@ -54,7 +54,7 @@ inline constexpr uint32_t kMaxNodeId = 64;
 // program runs unprivileged, in CI and in Bazel's sandbox.
 inline constexpr char kDefaultEalArgs[] =
     "--no-huge --no-pci -m 256 --no-shconf --no-telemetry --file-prefix=rsm "
-    "-l 0 --log-level=warning";
+    "-l 0 --log-level=*:warning";
 
 using MacAddress = std::array<uint8_t, 6>;
 

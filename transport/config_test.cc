@@ -39,7 +39,7 @@ std::string TestFile(absl::string_view name) {
 
 const std::vector<std::string> kDefaultArgs = {
     "--no-huge",      "--no-pci",          "-m", "256", "--no-shconf",
-    "--no-telemetry", "--file-prefix=rsm", "-l", "0",   "--log-level=warning"};
+    "--no-telemetry", "--file-prefix=rsm", "-l", "0",   "--log-level=*:warning"};
 
 std::vector<std::string> Concat(std::vector<std::string> a,
                                 const std::vector<std::string>& b) {

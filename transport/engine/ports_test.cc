@@ -273,7 +273,7 @@ std::string WriteClusterFile(const std::string& name, uint32_t node, int core,
        << "[eal]\n"
        << "args = --no-huge --no-pci -m 256 --no-shconf --no-telemetry"
        << " --file-prefix=rsmports_" << name << node << " -l " << core
-       << " --log-level=warning\n"
+       << " --log-level=*:warning\n"
        << "[controller.dpdk0]\n"
        << "device = " << device << "\n";
   for (uint32_t id = 1; id <= 2; ++id) {

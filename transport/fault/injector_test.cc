@@ -40,7 +40,7 @@ void RunWithPool(absl::FunctionRef<void(rte_mempool*)> body) {
     std::vector<std::string> args = {
         "rsm", "--no-huge",   "--no-pci",           "-m",
         "128", "--no-shconf", "--no-telemetry",     "--file-prefix=rsmfault",
-        "-l",  "0",           "--log-level=warning"};
+        "-l",  "0",           "--log-level=*:warning"};
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     ASSERT_GE(rte_eal_init(static_cast<int>(argv.size()), argv.data()), 0);

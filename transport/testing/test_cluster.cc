@@ -28,7 +28,7 @@ bool InitTestEal(const char* file_prefix, const char* lcores) {
                                    absl::StrCat("--file-prefix=", file_prefix),
                                    "-l",
                                    lcores,
-                                   "--log-level=warning"};
+                                   "--log-level=*:warning"};
   std::vector<char*> argv;
   argv.reserve(args.size());
   for (std::string& arg : args) argv.push_back(arg.data());
