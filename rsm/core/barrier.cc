@@ -62,40 +62,39 @@ RsmStatus InitBarrier(rsm_memseg_import_handle_t im_memseg,
 }
 
 RsmStatus OpenBarrier(rsmapi_barrier_t* barrier) {
-  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
-  if (!state.ok()) return state.status();
-  std::shared_ptr<ImportSegment> segment = (*state)->segment.lock();
+  RSM_ASSIGN_OR_RETURN(std::shared_ptr<BarrierState> state,
+                       FindBarrier(barrier));
+  std::shared_ptr<ImportSegment> segment = state->segment.lock();
   if (segment == nullptr || !segment->connection.connected()) {
     return RsmError(RSMERR_BARRIER_OPEN_FAILED, "the connection was lost");
   }
-  absl::MutexLock lock(&(*state)->mutex);
-  (*state)->unsent_at_open =
-      segment->unsent_puts.load(std::memory_order_acquire);
+  absl::MutexLock lock(&state->mutex);
+  state->unsent_at_open = segment->unsent_puts.load(std::memory_order_acquire);
   return RsmSuccess();
 }
 
 RsmStatus OrderBarrier(rsmapi_barrier_t* barrier) {
-  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
-  if (!state.ok()) return state.status();
-  std::shared_ptr<ImportSegment> segment = (*state)->segment.lock();
+  RSM_ASSIGN_OR_RETURN(std::shared_ptr<BarrierState> state,
+                       FindBarrier(barrier));
+  std::shared_ptr<ImportSegment> segment = state->segment.lock();
   if (segment == nullptr || !segment->connection.connected()) {
     return RsmError(RSMERR_BARRIER_FAILURE, "the connection was lost");
   }
   // Accesses on one import travel one session, which applies them in the
   // order they were issued: the ordering holds without a round trip. What
   // is left to report is a put that could not even be sent.
-  absl::MutexLock lock(&(*state)->mutex);
+  absl::MutexLock lock(&state->mutex);
   if (segment->unsent_puts.load(std::memory_order_acquire) !=
-      (*state)->unsent_at_open) {
+      state->unsent_at_open) {
     return RsmError(RSMERR_BARRIER_FAILURE, "a put could not be sent");
   }
   return RsmSuccess();
 }
 
 RsmStatus CloseBarrier(rsmapi_barrier_t* barrier) {
-  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
-  if (!state.ok()) return state.status();
-  std::shared_ptr<ImportSegment> segment = (*state)->segment.lock();
+  RSM_ASSIGN_OR_RETURN(std::shared_ptr<BarrierState> state,
+                       FindBarrier(barrier));
+  std::shared_ptr<ImportSegment> segment = state->segment.lock();
   if (segment == nullptr || !segment->connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
@@ -104,17 +103,17 @@ RsmStatus CloseBarrier(rsmapi_barrier_t* barrier) {
   if (!segment->connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
-  absl::MutexLock lock(&(*state)->mutex);
+  absl::MutexLock lock(&state->mutex);
   const bool unsent = segment->unsent_puts.load(std::memory_order_acquire) !=
-                      (*state)->unsent_at_open;
+                      state->unsent_at_open;
   if (unsent)
     return RsmError(RSMERR_BARRIER_FAILURE, "a put could not be sent");
   return BarrierStatus(result);
 }
 
 RsmStatus DestroyBarrier(rsmapi_barrier_t* barrier) {
-  RsmStatusOr<std::shared_ptr<BarrierState>> state = FindBarrier(barrier);
-  if (!state.ok()) return state.status();
+  RSM_ASSIGN_OR_RETURN(std::shared_ptr<BarrierState> state,
+                       FindBarrier(barrier));
   Barriers().Remove(barrier->privdata);
   barrier->privdata = nullptr;
   return RsmSuccess();

@@ -55,9 +55,8 @@ RsmStatusOr<Controller*> ControllerRegistry::Acquire(absl::string_view name) {
   }
   // Bringing up a DPDK controller the first time may initialise EAL; that is
   // done under the lock so two threads cannot create the same controller.
-  RsmStatusOr<std::unique_ptr<Controller>> created = Create(canonical);
-  if (!created.ok()) return created.status();
-  controllers_.push_back(*std::move(created));
+  RSM_ASSIGN_OR_RETURN(std::unique_ptr<Controller> created, Create(canonical));
+  controllers_.push_back(std::move(created));
   Controller* controller = controllers_.back().get();
   controller->references_ = 1;
   return controller;
@@ -66,27 +65,25 @@ RsmStatusOr<Controller*> ControllerRegistry::Acquire(absl::string_view name) {
 RsmStatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
     absl::string_view name) {
   // Even loopback needs the configuration: it may import only from this node.
-  RsmStatusOr<const transport::ClusterConfig*> config = ProcessConfig();
-  if (!config.ok()) return config.status();
+  RSM_ASSIGN_OR_RETURN(const transport::ClusterConfig* config, ProcessConfig());
   if (name == kLoopback) {
     return std::make_unique<Controller>(
         std::string(name), Controller::Kind::kLoopback, LoopbackAttributes(),
-        std::make_unique<loopback::LoopbackBackend>((*config)->node_id));
+        std::make_unique<loopback::LoopbackBackend>(config->node_id));
   }
   const transport::ControllerConfig* controller_config =
-      (*config)->FindController(name);
+      config->FindController(name);
   if (controller_config == nullptr) {
-    return RsmError(RSMERR_CTLR_NOT_PRESENT,
-                    absl::StrCat("no controller named '", name, "' in ",
-                                 (*config)->source));
+    return RsmError(
+        RSMERR_CTLR_NOT_PRESENT,
+        absl::StrCat("no controller named '", name, "' in ", config->source));
   }
-  if (RsmStatus eal = BringUpEal(**config); !eal.ok()) return eal;
-  RsmStatusOr<transport::PortInfo> port =
-      LocalPort(**config, *controller_config);
-  if (!port.ok()) return port.status();
+  RSM_RETURN_IF_ERROR(BringUpEal(*config));
+  RSM_ASSIGN_OR_RETURN(transport::PortInfo port,
+                       LocalPort(*config, *controller_config));
   absl::StatusOr<std::unique_ptr<transport::SegmentService>> service =
       transport::SegmentService::Start(
-          transport::EngineOptionsFor(**config, *controller_config, *port));
+          transport::EngineOptionsFor(*config, *controller_config, port));
   if (!service.ok()) return ControllerNotPresent(service.status());
   StopEnginesAtExit();
   return std::make_unique<Controller>(

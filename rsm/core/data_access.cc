@@ -89,10 +89,7 @@ RsmStatus Access(rsm_memseg_import_handle_t im_memseg, Direction direction,
     return RsmError(RSMERR_BAD_LENGTH, "repetition count too large");
   }
   const size_t length = unit * count;
-  if (RsmStatus range = CheckRange(*segment, direction, offset, length);
-      !range.ok()) {
-    return range;
-  }
+  RSM_RETURN_IF_ERROR(CheckRange(*segment, direction, offset, length));
   return Move(*segment, direction, static_cast<uint64_t>(offset),
               static_cast<uint8_t*>(data), length);
 }
@@ -126,11 +123,8 @@ RsmStatus AccessVector(rsm_scat_gath_t* sg, Direction direction) {
       return RsmError(RSMERR_BAD_LENGTH, "remote offset out of range");
     }
     const auto offset = static_cast<off_t>(io.remote_offset);
-    if (RsmStatus range =
-            CheckRange(*segment, direction, offset, io.transfer_length);
-        !range.ok()) {
-      return range;
-    }
+    RSM_RETURN_IF_ERROR(
+        CheckRange(*segment, direction, offset, io.transfer_length));
     if (RsmStatus moved = Move(*segment, direction, io.remote_offset, local,
                                io.transfer_length);
         !moved.ok()) {

@@ -103,9 +103,8 @@ std::shared_ptr<ExportSegment> FindExportSegment(const void* handle) {
 RsmStatus ExportCreate(rsmapi_controller_handle_t controller_handle,
                        rsm_memseg_export_handle_t* memseg, void* vaddr,
                        size_t size, uint_t flags) {
-  RsmStatusOr<Controller*> controller =
-      ControllerRegistry::Instance().Find(controller_handle);
-  if (!controller.ok()) return controller.status();
+  RSM_ASSIGN_OR_RETURN(Controller * controller,
+                       ControllerRegistry::Instance().Find(controller_handle));
   if (memseg == nullptr) {
     return RsmError(RSMERR_BAD_SEG_HNDL, "memseg is NULL");
   }
@@ -116,9 +115,8 @@ RsmStatus ExportCreate(rsmapi_controller_handle_t controller_handle,
     return RsmError(RSMERR_BAD_MEM_ALIGNMENT,
                     "vaddr and size must be multiples of the page size");
   }
-  const size_t max_size =
-      (*controller)->attributes().attr_max_export_segment_size;
-  if ((*controller)->kind() != Controller::Kind::kLoopback && size > max_size) {
+  const size_t max_size = controller->attributes().attr_max_export_segment_size;
+  if (controller->kind() != Controller::Kind::kLoopback && size > max_size) {
     return RsmError(RSMERR_BAD_LENGTH,
                     "size exceeds the controller's max export segment size");
   }
@@ -127,12 +125,11 @@ RsmStatus ExportCreate(rsmapi_controller_handle_t controller_handle,
   if (madvise(vaddr, size, MADV_NORMAL) != 0) {
     return RsmError(RSMERR_BAD_ADDR, "memory range is not mapped");
   }
-  RsmStatusOr<std::unique_ptr<transport::EventCounter>> events =
-      NewEventCounter();
-  if (!events.ok()) return events.status();
+  RSM_ASSIGN_OR_RETURN(std::unique_ptr<transport::EventCounter> events,
+                       NewEventCounter());
   auto segment = std::make_shared<ExportSegment>();
-  segment->events = *std::move(events);
-  segment->controller = *controller;
+  segment->events = std::move(events);
+  segment->controller = controller;
   segment->size = size;
   segment->flags = flags;
   segment->creator = getpid();
@@ -169,9 +166,7 @@ RsmStatus ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
     return RsmError(RSMERR_REBIND_NOT_ALLOWED,
                     "segment was created without RSM_ALLOW_REBIND");
   }
-  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
-    return creator;
-  }
+  RSM_RETURN_IF_ERROR(CheckCreator(*segment));
   if (size != segment->size) {
     return RsmError(RSMERR_BAD_LENGTH, "rebind must keep the segment's length");
   }
@@ -202,23 +197,18 @@ RsmStatus ExportPublish(rsm_memseg_export_handle_t memseg,
   }
   std::shared_ptr<ExportSegment> segment = FindExportSegment(memseg);
   if (segment == nullptr) return NotAnExport();
-  if (RsmStatus list = CheckAccessListPointer(access_list, access_list_length);
-      !list.ok()) {
-    return list;
-  }
+  RSM_RETURN_IF_ERROR(CheckAccessListPointer(access_list, access_list_length));
   absl::MutexLock lock(&segment->mutex);
   if (segment->published) {
     return RsmError(RSMERR_SEG_ALREADY_PUBLISHED, "already published");
   }
-  if (RsmStatus id = CheckSegmentId(*segment_id); !id.ok()) return id;
-  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
-    return creator;
-  }
-  RsmStatusOr<std::vector<transport::AccessEntry>> acl =
-      ValidAccessList(*segment, access_list, access_list_length);
-  if (!acl.ok()) return acl.status();
+  RSM_RETURN_IF_ERROR(CheckSegmentId(*segment_id));
+  RSM_RETURN_IF_ERROR(CheckCreator(*segment));
+  RSM_ASSIGN_OR_RETURN(
+      std::vector<transport::AccessEntry> acl,
+      ValidAccessList(*segment, access_list, access_list_length));
   transport::ExportAccess access = segment->access;
-  access.acl = *std::move(acl);
+  access.acl = std::move(acl);
   uint32_t id = *segment_id;
   const Result result = segment->controller->backend().Publish(
       &id, segment->memory, segment->size, access, segment->events.get());
@@ -237,20 +227,15 @@ RsmStatus ExportRepublish(rsm_memseg_export_handle_t memseg,
   if (segment == nullptr) return NotAnExport();
   absl::MutexLock lock(&segment->mutex);
   if (!segment->published) return NotPublished();
-  if (RsmStatus list = CheckAccessListPointer(access_list, access_list_length);
-      !list.ok()) {
-    return list;
-  }
-  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
-    return creator;
-  }
-  RsmStatusOr<std::vector<transport::AccessEntry>> acl =
-      ValidAccessList(*segment, access_list, access_list_length);
-  if (!acl.ok()) return acl.status();
+  RSM_RETURN_IF_ERROR(CheckAccessListPointer(access_list, access_list_length));
+  RSM_RETURN_IF_ERROR(CheckCreator(*segment));
+  RSM_ASSIGN_OR_RETURN(
+      std::vector<transport::AccessEntry> acl,
+      ValidAccessList(*segment, access_list, access_list_length));
   const Result result =
-      segment->controller->backend().Republish(segment->segment_id, *acl);
+      segment->controller->backend().Republish(segment->segment_id, acl);
   if (result != Result::kOk) return ExportStatus(result);
-  segment->access.acl = *std::move(acl);
+  segment->access.acl = std::move(acl);
   return RsmSuccess();
 }
 
@@ -259,9 +244,7 @@ RsmStatus ExportUnpublish(rsm_memseg_export_handle_t memseg) {
   if (segment == nullptr) return NotAnExport();
   absl::MutexLock lock(&segment->mutex);
   if (!segment->published) return NotPublished();
-  if (RsmStatus creator = CheckCreator(*segment); !creator.ok()) {
-    return creator;
-  }
+  RSM_RETURN_IF_ERROR(CheckCreator(*segment));
   return UnpublishLocked(*segment);
 }
 

@@ -32,9 +32,8 @@ RsmStatus ImportConnect(rsmapi_controller_handle_t controller_handle,
                         rsm_node_id_t node_id, rsm_memseg_id_t segment_id,
                         rsm_permission_t perm,
                         rsm_memseg_import_handle_t* im_memseg) {
-  RsmStatusOr<Controller*> controller =
-      ControllerRegistry::Instance().Find(controller_handle);
-  if (!controller.ok()) return controller.status();
+  RSM_ASSIGN_OR_RETURN(Controller * controller,
+                       ControllerRegistry::Instance().Find(controller_handle));
   if (im_memseg == nullptr) {
     return RsmError(RSMERR_BAD_SEG_HNDL, "im_memseg is NULL");
   }
@@ -43,25 +42,22 @@ RsmStatus ImportConnect(rsmapi_controller_handle_t controller_handle,
     return RsmError(RSMERR_PERM_DENIED,
                     "perm may only hold RSM_PERM_READ and RSM_PERM_WRITE");
   }
-  if ((*controller)->kind() == Controller::Kind::kLoopback &&
-      node_id != (*controller)->local_node()) {
+  if (controller->kind() == Controller::Kind::kLoopback &&
+      node_id != controller->local_node()) {
     return RsmError(RSMERR_CTLR_NOT_PRESENT,
                     "the loopback controller reaches only this node");
   }
-  RsmStatusOr<std::unique_ptr<transport::EventCounter>> events =
-      NewEventCounter();
-  if (!events.ok()) return events.status();
+  RSM_ASSIGN_OR_RETURN(std::unique_ptr<transport::EventCounter> events,
+                       NewEventCounter());
   auto segment = std::make_shared<ImportSegment>();
-  segment->events = *std::move(events);
+  segment->events = std::move(events);
   segment->connection.events = segment->events.get();
-  segment->controller = *controller;
+  segment->controller = controller;
   segment->requested = perm;
   segment->connection.exporter_node = node_id;
   segment->connection.segment_id = segment_id;
-  RSM_RETURN_IF_ERROR(ConnectStatus(
-      (*controller)
-          ->backend()
-          .Connect(segment->connection, CurrentCredentials(perm))));
+  RSM_RETURN_IF_ERROR(ConnectStatus(controller->backend().Connect(
+      segment->connection, CurrentCredentials(perm))));
   *im_memseg = reinterpret_cast<rsm_memseg_import_handle_t>(
       Imports().Add(std::move(segment)));
   return RsmSuccess();

@@ -32,24 +32,21 @@ RsmStatus CreateLocalMemoryHandle(rsmapi_controller_handle_t controller,
       reinterpret_cast<uintptr_t>(vaddr) % sysconf(_SC_PAGESIZE) != 0) {
     return RsmError(RSMERR_BAD_ADDR, "vaddr is not page aligned");
   }
-  RsmStatusOr<Controller*> found =
-      ControllerRegistry::Instance().Find(controller);
-  if (!found.ok()) return found.status();
+  RSM_ASSIGN_OR_RETURN(Controller * found,
+                       ControllerRegistry::Instance().Find(controller));
   if (handle == nullptr) {
     return RsmError(RSMERR_BAD_LOCALMEM_HNDL, "handle is NULL");
   }
   if (length == 0) return RsmError(RSMERR_BAD_LENGTH, "length is 0");
   *handle = reinterpret_cast<rsm_localmemory_handle_t>(
       LocalMemories().Add(std::make_shared<LocalMemory>(
-          LocalMemory{*found, reinterpret_cast<uint8_t*>(vaddr), length})));
+          LocalMemory{found, reinterpret_cast<uint8_t*>(vaddr), length})));
   return RsmSuccess();
 }
 
 RsmStatus FreeLocalMemoryHandle(rsmapi_controller_handle_t controller,
                                 rsm_localmemory_handle_t handle) {
-  RsmStatusOr<Controller*> found =
-      ControllerRegistry::Instance().Find(controller);
-  if (!found.ok()) return found.status();
+  RSM_RETURN_IF_ERROR(ControllerRegistry::Instance().Find(controller).status());
   if (LocalMemories().Remove(handle) == nullptr) {
     return RsmError(RSMERR_BAD_LOCALMEM_HNDL, "not a local memory handle");
   }

@@ -80,12 +80,11 @@ RsmStatusOr<std::unique_ptr<EventCounter>> NewEventCounter() {
 }
 
 RsmStatus SignalPost(void* memseg, uint_t flags) {
-  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
-  if (!segment.ok()) return segment.status();
+  RSM_ASSIGN_OR_RETURN(AnySegment segment, FindSegment(memseg));
   // The documented RSM_SIGPOST_NO_ACCUMULATE (Solaris's code ignored it).
   const bool accumulate = (flags & RSM_SIGPOST_NO_ACCUMULATE) == 0;
-  if (segment->exported != nullptr) {
-    ExportSegment& exported = *segment->exported;
+  if (segment.exported != nullptr) {
+    ExportSegment& exported = *segment.exported;
     absl::MutexLock lock(&exported.mutex);
     if (!exported.published) {
       return RsmError(RSMERR_BAD_SEG_HNDL, "the segment is not published");
@@ -93,7 +92,7 @@ RsmStatus SignalPost(void* memseg, uint_t flags) {
     return SignalPostStatus(exported.controller->backend().PostToImporters(
         exported.segment_id, accumulate));
   }
-  ImportSegment& imported = *segment->imported;
+  ImportSegment& imported = *segment.imported;
   if (!imported.connection.connected()) {
     return RsmError(RSMERR_CONN_ABORTED, "the connection was lost");
   }
@@ -112,10 +111,9 @@ RsmStatus SignalPost(void* memseg, uint_t flags) {
 }
 
 RsmStatus SignalWait(void* memseg, int timeout) {
-  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
-  if (!segment.ok()) return segment.status();
-  switch (segment->events()->Wait(timeout < 0 ? absl::InfiniteDuration()
-                                              : absl::Milliseconds(timeout))) {
+  RSM_ASSIGN_OR_RETURN(AnySegment segment, FindSegment(memseg));
+  switch (segment.events()->Wait(timeout < 0 ? absl::InfiniteDuration()
+                                             : absl::Milliseconds(timeout))) {
     case EventCounter::WaitResult::kConsumed:
       return RsmSuccess();
     case EventCounter::WaitResult::kTimedOut:
@@ -127,28 +125,26 @@ RsmStatus SignalWait(void* memseg, int timeout) {
 }
 
 RsmStatus GetPollfd(void* memseg, struct pollfd* fd) {
-  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
-  if (!segment.ok()) return segment.status();
+  RSM_ASSIGN_OR_RETURN(AnySegment segment, FindSegment(memseg));
   if (fd == nullptr) return RsmError(RSMERR_BAD_ADDR, "pollfd is NULL");
-  EventCounter* events = segment->events();
+  EventCounter* events = segment.events();
   fd->fd = events->read_fd();
   fd->events = POLLRDNORM;
   fd->revents = 0;
-  if (segment->pollfd_references().fetch_add(1) == 0) {
+  if (segment.pollfd_references().fetch_add(1) == 0) {
     PollfdTable::Instance().Add(events->read_fd(), events);
   }
   return RsmSuccess();
 }
 
 RsmStatus ReleasePollfd(void* memseg) {
-  RsmStatusOr<AnySegment> segment = FindSegment(memseg);
-  if (!segment.ok()) return segment.status();
-  std::atomic<int>& references = segment->pollfd_references();
+  RSM_ASSIGN_OR_RETURN(AnySegment segment, FindSegment(memseg));
+  std::atomic<int>& references = segment.pollfd_references();
   // Never below zero, as Solaris's count.
   int held = references.load();
   while (held > 0 && !references.compare_exchange_weak(held, held - 1)) {
   }
-  if (held == 1) PollfdTable::Instance().Remove(segment->events()->read_fd());
+  if (held == 1) PollfdTable::Instance().Remove(segment.events()->read_fd());
   return RsmSuccess();
 }
 

@@ -38,21 +38,20 @@ void CopyName(const std::string& name, char (&field)[RSM_MAXNAMELEN]) {
 
 RsmStatusOr<std::vector<LocalControllerInfo>> DescribeInterconnect(
     rsm_node_id_t* local_node_id) {
-  RsmStatusOr<const transport::ClusterConfig*> config = ProcessConfig();
-  if (!config.ok()) return config.status();
-  const transport::ClusterConfig& cluster = **config;
+  RSM_ASSIGN_OR_RETURN(const transport::ClusterConfig* config, ProcessConfig());
+  const transport::ClusterConfig& cluster = *config;
   *local_node_id = cluster.node_id;
   std::vector<LocalControllerInfo> controllers;
   if (cluster.controllers.empty()) return controllers;
-  if (RsmStatus eal = BringUpEal(cluster); !eal.ok()) return eal;
+  RSM_RETURN_IF_ERROR(BringUpEal(cluster));
 
   for (const transport::ControllerConfig& controller : cluster.controllers) {
-    RsmStatusOr<transport::PortInfo> port = LocalPort(cluster, controller);
-    if (!port.ok()) return port.status();
+    RSM_ASSIGN_OR_RETURN(transport::PortInfo port,
+                         LocalPort(cluster, controller));
     Controller* opened =
         ControllerRegistry::Instance().FindOpened(controller.name);
     LocalControllerInfo local{
-        controller.name, transport::MacToHardwareAddress(port->mac), {}};
+        controller.name, transport::MacToHardwareAddress(port.mac), {}};
     for (const transport::NodeConfig& node : cluster.nodes) {
       if (node.id == cluster.node_id) continue;
       for (const auto& [name, mac] : node.controller_macs) {
