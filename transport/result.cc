@@ -2,7 +2,7 @@
 
 namespace rsm::transport {
 
-const char* ResultName(Result result) {
+absl::string_view ResultName(Result result) {
   switch (result) {
     case Result::kOk:
       return "ok";

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
+
 namespace rsm::transport {
 
 // How a transport request ends, from the engine's sessions up to the segment
@@ -31,7 +33,7 @@ enum class Result : int32_t {
 };
 
 // "ok", "not published", ...: for logs and test failure messages.
-const char* ResultName(Result result);
+absl::string_view ResultName(Result result);
 
 // Whether `value` (off the wire) is one of the results a reply may carry.
 bool IsWireResult(uint32_t value);

@@ -4,7 +4,7 @@
 
 namespace rsm::transport {
 
-const char* DropReasonName(DropReason reason) {
+absl::string_view DropReasonName(DropReason reason) {
   switch (reason) {
     case DropReason::kMalformed:
       return "malformed";

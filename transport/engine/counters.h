@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "transport/wire/codec.h"
 
 namespace rsm::transport {
@@ -41,7 +42,7 @@ enum class DropReason : uint8_t {
   kBadAck,            // acknowledges frames never sent
   kCount,
 };
-const char* DropReasonName(DropReason reason);
+absl::string_view DropReasonName(DropReason reason);
 
 struct TrafficCounters {
   Counter frames_in, bytes_in, frames_out, bytes_out;

@@ -66,8 +66,10 @@ void RunThreads(const char* name, bool sender_has_thread) {
                 : sent;
         if (result != Result::kOk) {
           if (failures[t]++ == 0) {
-            std::printf("thread %d message %d: %s\n", t, i,
-                        result ? ResultName(*result) : "timed out");
+            const absl::string_view why =
+                result ? ResultName(*result) : "timed out";
+            std::printf("thread %d message %d: %.*s\n", t, i,
+                        static_cast<int>(why.size()), why.data());
           }
         }
       }

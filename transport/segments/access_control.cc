@@ -29,7 +29,7 @@ int ClassShift(const ExportAccess& exported, const Importer& importer) {
 
 }  // namespace
 
-const char* AccessDecisionName(AccessDecision decision) {
+absl::string_view AccessDecisionName(AccessDecision decision) {
   switch (decision) {
     case AccessDecision::kGranted:
       return "GRANTED";

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace rsm::transport {
 
 // Permission bits, octal, laid out like a file mode (owner/group/other
@@ -82,7 +84,7 @@ enum class AccessDecision {
 };
 
 // "GRANTED", "NOT_PUBLISHED_TO_NODE", "PERMISSION_DENIED".
-const char* AccessDecisionName(AccessDecision decision);
+absl::string_view AccessDecisionName(AccessDecision decision);
 
 struct AccessResult {
   AccessDecision decision;

@@ -529,11 +529,11 @@ TEST(IsValidAclTest, LoopbackAllowsOnlyTheLocalNode) {
 }
 
 TEST(AccessDecisionNameTest, Names) {
-  EXPECT_STREQ(AccessDecisionName(AccessDecision::kGranted), "GRANTED");
-  EXPECT_STREQ(AccessDecisionName(AccessDecision::kNotPublishedToNode),
-               "NOT_PUBLISHED_TO_NODE");
-  EXPECT_STREQ(AccessDecisionName(AccessDecision::kPermissionDenied),
-               "PERMISSION_DENIED");
+  EXPECT_EQ(AccessDecisionName(AccessDecision::kGranted), "GRANTED");
+  EXPECT_EQ(AccessDecisionName(AccessDecision::kNotPublishedToNode),
+            "NOT_PUBLISHED_TO_NODE");
+  EXPECT_EQ(AccessDecisionName(AccessDecision::kPermissionDenied),
+            "PERMISSION_DENIED");
 }
 
 }  // namespace

@@ -1107,9 +1107,9 @@ void ExporterStopsWhileBusy() {
       << "Get on a lost connection took " << get_took << " and returned "
       << ResultName(get);
 
-  std::printf("after the loss: Put %s in %s, Get %s in %s\n", ResultName(put),
-              absl::FormatDuration(put_took).c_str(), ResultName(get),
-              absl::FormatDuration(get_took).c_str());
+  absl::PrintF("after the loss: Put %s in %s, Get %s in %s\n", ResultName(put),
+               absl::FormatDuration(put_took), ResultName(get),
+               absl::FormatDuration(get_took));
   nodes->StopAll();
 }
 
@@ -1161,9 +1161,8 @@ void GetInFlightWhenExporterStops() {
         << "a Get in flight did not return after the exporter stopped";
     getter.Join();
   }
-  std::printf("the Get in flight returned %s, %s after the exporter stopped\n",
-              ResultName(result),
-              absl::FormatDuration(absl::Now() - stopped).c_str());
+  absl::PrintF("the Get in flight returned %s, %s after the exporter stopped\n",
+               ResultName(result), absl::FormatDuration(absl::Now() - stopped));
   EXPECT_EQ(result, Result::kPeerUnreachable);
   EXPECT_EQ(connection.state.load(), ConnectionState::kPeerLost);
   EXPECT_EQ(nodes->service(kExporter).counters().gets_served.Get(),
