@@ -1,9 +1,10 @@
-// Barriers and barrier modes through the C API (reference/rsmapi.md §6.5,
-// docs/compatibility.md "Barriers and signals"): every function and every
-// code it documents, on loopback, on the embedded default's dpdk0 and
-// across two nodes (rsm/testing/capi_setups.h), each case in a forked
-// child. RSMERR_BARRIER_FAILURE, which needs a put that could not be sent,
-// runs on two nodes with engine options of its own (rsm/testing/n_nodes.h).
+// Barriers and barrier modes through the C API
+// (rsm_memseg_import_init_barrier(3RSM), docs/compatibility.md "Barriers and
+// signals"): every function and every code it documents, on loopback, on the
+// embedded default's dpdk0 and across two nodes (rsm/testing/capi_setups.h),
+// each case in a forked child. RSMERR_BARRIER_FAILURE, which needs a put that
+// could not be sent, runs on two nodes with engine options of its own
+// (rsm/testing/n_nodes.h).
 #include <unistd.h>
 
 #include <algorithm>

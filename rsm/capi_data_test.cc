@@ -2,8 +2,8 @@
 // forms, putv/getv, local memory handles and rsm_dpdk_get_counters, on
 // loopback, on the embedded default's dpdk0 and across two nodes
 // (rsm/testing/capi_setups.h). Every argument error in Solaris's order
-// (reference/rsmapi.md §6.4, §6.6), then what lands where. Each case runs in
-// a forked child.
+// (rsm_memseg_import_put(3RSM), rsm_create_localmemory_handle(3RSM)), then what
+// lands where. Each case runs in a forked child.
 #include <cstdint>
 #include <cstring>
 #include <vector>

@@ -1,8 +1,9 @@
 // rsm_memseg_export_create, _destroy, _rebind, _publish, _republish and
 // _unpublish through the C API, on loopback, on the embedded default's dpdk0
 // and across two nodes (rsm/testing/capi_setups.h): every argument error in
-// Solaris's order (reference/rsmapi.md §6.2, §7.2), then what each call does
-// to an importer. Each case runs in a forked child.
+// Solaris's order (rsm_memseg_export_create(3RSM),
+// rsm_memseg_export_publish(3RSM) on segment ids), then what each call does to
+// an importer. Each case runs in a forked child.
 #include <sys/mman.h>
 
 #include <cstdint>

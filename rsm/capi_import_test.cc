@@ -1,9 +1,9 @@
 // rsm_memseg_import_connect, _disconnect, _map and _unmap through the C API,
 // on loopback, on the embedded default's dpdk0 and across two nodes
 // (rsm/testing/capi_setups.h): every argument error in Solaris's order
-// (reference/rsmapi.md §6.3), one granted and one refused connect per access
-// code (the whole access matrix is transport/segments' to test), and what a
-// mapping is on each setup. Each case runs in a forked child.
+// (rsm_memseg_import_connect(3RSM)), one granted and one refused connect per
+// access code (the whole access matrix is transport/segments' to test), and
+// what a mapping is on each setup. Each case runs in a forked child.
 #include <cstdint>
 #include <cstring>
 #include <vector>

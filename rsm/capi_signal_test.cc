@@ -1,10 +1,10 @@
-// Signals and pollfds through the C API (reference/rsmapi.md §6.7, §7.5,
-// docs/compatibility.md "Barriers and signals"): every function and every
-// code it documents, event accounting in both directions, poll(2) and epoll
-// on the pollfd, on loopback, on the embedded default's dpdk0 and across two
-// nodes (rsm/testing/capi_setups.h); an exporter's post to importers on
-// three nodes, and posts to a stopped node, with rsm/testing/n_nodes.h.
-// Each case runs in a forked child.
+// Signals and pollfds through the C API (rsm_intr_signal_post(3RSM),
+// rsm_memseg_get_pollfd(3RSM), docs/compatibility.md "Barriers and signals"):
+// every function and every code it documents, event accounting in both
+// directions, poll(2) and epoll on the pollfd, on loopback, on the embedded
+// default's dpdk0 and across two nodes (rsm/testing/capi_setups.h); an
+// exporter's post to importers on three nodes, and posts to a stopped node,
+// with rsm/testing/n_nodes.h. Each case runs in a forked child.
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>

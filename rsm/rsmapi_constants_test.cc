@@ -1,5 +1,5 @@
 // Every constant and error value of rsmapi.h against the values Solaris
-// shipped (shared/reference/rsmapi.md §4-§5), and every prototype against
+// shipped (Solaris's rsmapi.h and rsm_common.h), and every prototype against
 // Solaris's exact signature. Compiled as C++17 with -Wall -Wextra -Werror.
 #include <cstddef>
 #include <type_traits>

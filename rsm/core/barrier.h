@@ -1,5 +1,5 @@
-// Barriers and barrier modes (reference/rsmapi.md §6.5). A barrier spans
-// the accesses between open and close on one import; close returns once
+// Barriers and barrier modes (rsm_memseg_import_init_barrier(3RSM)). A barrier
+// spans the accesses between open and close on one import; close returns once
 // every one of them has been applied in the exporter's memory, or says that
 // one failed. On a DPDK controller that is one BARRIER / BARRIER_ACK round
 // trip: the session delivers in order, so the ack comes after every put

@@ -1,5 +1,6 @@
 // The export side of the RSMAPI (rsm_memseg_export_*): argument checks in
-// Solaris's order (reference/rsmapi.md §6.2, §7.2), then the controller's
+// Solaris's order (rsm_memseg_export_create(3RSM),
+// rsm_memseg_export_publish(3RSM) on segment ids), then the controller's
 // backend. Each function returns the RSMAPI code inside its Status
 // (rsm_status.h); the C entry points in rsm/capi_export.cc only unwrap it.
 #ifndef RSM_CORE_EXPORT_SEGMENT_H_

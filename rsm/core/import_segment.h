@@ -1,5 +1,5 @@
 // The import side of the RSMAPI: connect, disconnect, map, unmap
-// (reference/rsmapi.md §6.3). Data access is in data_access.h.
+// (rsm_memseg_import_connect(3RSM)). Data access is in data_access.h.
 #ifndef RSM_CORE_IMPORT_SEGMENT_H_
 #define RSM_CORE_IMPORT_SEGMENT_H_
 

@@ -1,6 +1,6 @@
 // Local memory handles (rsm_create_localmemory_handle): a registered range
 // of this process's memory that putv/getv entries name instead of a
-// virtual address (reference/rsmapi.md §6.6).
+// virtual address (rsm_create_localmemory_handle(3RSM)).
 #ifndef RSM_CORE_LOCAL_MEMORY_H_
 #define RSM_CORE_LOCAL_MEMORY_H_
 

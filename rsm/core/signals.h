@@ -1,7 +1,8 @@
-// Signals and pollfds (reference/rsmapi.md §6.7, §7.5): each segment, export
-// or import, counts its pending events; a post adds one at the other end, a
-// successful wait takes one. The count lives in a pipe
-// (transport::EventCounter), which is also the descriptor a pollfd hands out.
+// Signals and pollfds (rsm_intr_signal_post(3RSM),
+// rsm_memseg_get_pollfd(3RSM)): each segment, export or import, counts its
+// pending events; a post adds one at the other end, a successful wait takes
+// one. The count lives in a pipe (transport::EventCounter), which is also the
+// descriptor a pollfd hands out.
 #ifndef RSM_CORE_SIGNALS_H_
 #define RSM_CORE_SIGNALS_H_
 

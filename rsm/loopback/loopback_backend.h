@@ -1,8 +1,8 @@
-// The `loopback` controller (Solaris's, reference/rsmapi.md §7.6): imports
-// of segments this process exports, done with local copies and no frames.
-// The same ExportTable decides connects and checks every access as on a
-// DPDK controller; a mutex replaces the engine thread as its owner, and is
-// held across each copy so an unpublish or rebind cannot pull the memory
+// The `loopback` controller (Solaris's, rsm_get_controller(3RSM) on
+// "loopback"): imports of segments this process exports, done with local copies
+// and no frames. The same ExportTable decides connects and checks every access
+// as on a DPDK controller; a mutex replaces the engine thread as its owner, and
+// is held across each copy so an unpublish or rebind cannot pull the memory
 // from under it.
 #ifndef RSM_LOOPBACK_LOOPBACK_BACKEND_H_
 #define RSM_LOOPBACK_LOOPBACK_BACKEND_H_

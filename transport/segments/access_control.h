@@ -7,12 +7,14 @@
 //
 // The rules are Solaris's (illumos usr/src/uts/common/io/rsm/rsm.c), followed
 // literally, quirks included, because a program written for Solaris must see
-// the same grants and refusals (reference/rsmapi.md §6.2, §7.1, §7.2). Solaris
-// split the check in two: the exporter's kernel matched the importing node
-// against the list (rsmsegacl_validate) and sent back the node's mode and its
-// own uid/gid; the importer's kernel then checked its process's credentials
-// (rsm_access). Here the CONNECT frame carries the importer's credentials, so
-// the exporter does both halves at once with the same arithmetic.
+// the same grants and refusals (rsm_memseg_export_create(3RSM),
+// rsm_memseg_export_publish(3RSM) on access lists,
+// rsm_memseg_export_publish(3RSM) on segment ids). Solaris split the check in
+// two: the exporter's kernel matched the importing node against the list
+// (rsmsegacl_validate) and sent back the node's mode and its own uid/gid; the
+// importer's kernel then checked its process's credentials (rsm_access). Here
+// the CONNECT frame carries the importer's credentials, so the exporter does
+// both halves at once with the same arithmetic.
 
 #ifndef RSM_TRANSPORT_SEGMENTS_ACCESS_CONTROL_H_
 #define RSM_TRANSPORT_SEGMENTS_ACCESS_CONTROL_H_

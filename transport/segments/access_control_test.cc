@@ -21,7 +21,8 @@ void PrintTo(const AccessResult& result, std::ostream* os) {
 namespace {
 
 // Every expected value below is written out by hand from the rule in
-// reference/rsmapi.md §7.1; none is computed with the code's formula.
+// rsm_memseg_export_publish(3RSM) on access lists; none is computed with the
+// code's formula.
 
 constexpr uint32_t kR = kPermRead;        // 0400
 constexpr uint32_t kW = kPermWrite;       // 0200

@@ -1,5 +1,5 @@
 // The pending-event count of a segment (rsm_intr_signal_post/wait,
-// reference/rsmapi.md §7.5), kept as bytes in a pipe: one byte per pending
+// rsm_memseg_get_pollfd(3RSM)), kept as bytes in a pipe: one byte per pending
 // event. The pipe is what rsm_memseg_get_pollfd hands out, and a pipe is
 // readable exactly while an event is pending and reports POLLRDNORM, the
 // event Solaris's pollfd asked for (an eventfd reports only POLLIN). Taking

@@ -395,8 +395,8 @@ TEST(SegmentService, ConnectToUnpublishedOrUnlistedIsRefused) {
 // ---------------------------------------------------------------------------
 // The access-control matrix through the protocol.
 //
-// Solaris's rule (reference/rsmapi.md §7.1), restated here independently of
-// access_control.cc, the way one reads a file's mode:
+// Solaris's rule (rsm_memseg_export_publish(3RSM) on access lists), restated
+// here independently of access_control.cc, the way one reads a file's mode:
 //  * With an access list, the importing node must be on it (the first entry
 //    naming it counts, as Solaris searched in order) or the connect fails
 //    with NOT_PUBLISHED_TO_NODE; its permission is the node mode. With no
