@@ -8,6 +8,7 @@ namespace {
 
 using rsm::core::Controller;
 using rsm::core::ControllerRegistry;
+using rsm::core::RsmError;
 using rsm::core::RsmStatusOr;
 
 rsmapi_controller_handle_t ToHandle(Controller* controller) {
@@ -18,7 +19,9 @@ rsmapi_controller_handle_t ToHandle(Controller* controller) {
 
 extern "C" int rsm_get_controller(char* name,
                                   rsmapi_controller_handle_t* controller) {
-  if (controller == nullptr) return RSMERR_BAD_CTLR_HNDL;
+  if (controller == nullptr) {
+    return RsmError(RSMERR_BAD_CTLR_HNDL, "controller is NULL").code();
+  }
   RsmStatusOr<Controller*> acquired = ControllerRegistry::Instance().Acquire(
       name == nullptr ? "loopback" : name);
   if (!acquired.ok()) return acquired.status().code();
@@ -28,8 +31,10 @@ extern "C" int rsm_get_controller(char* name,
 
 extern "C" int rsm_get_controller_attr(rsmapi_controller_handle_t chdl,
                                        rsmapi_controller_attr_t* attr) {
-  if (chdl == nullptr) return RSMERR_BAD_CTLR_HNDL;
-  if (attr == nullptr) return RSMERR_BAD_ADDR;
+  if (chdl == nullptr) {
+    return RsmError(RSMERR_BAD_CTLR_HNDL, "chdl is NULL").code();
+  }
+  if (attr == nullptr) return RsmError(RSMERR_BAD_ADDR, "attr is NULL").code();
   RsmStatusOr<Controller*> controller =
       ControllerRegistry::Instance().Find(chdl);
   if (!controller.ok()) return controller.status().code();
@@ -38,6 +43,8 @@ extern "C" int rsm_get_controller_attr(rsmapi_controller_handle_t chdl,
 }
 
 extern "C" int rsm_release_controller(rsmapi_controller_handle_t controller) {
-  if (controller == nullptr) return RSMERR_BAD_CTLR_HNDL;
+  if (controller == nullptr) {
+    return RsmError(RSMERR_BAD_CTLR_HNDL, "controller is NULL").code();
+  }
   return ControllerRegistry::Instance().Release(controller).code();
 }

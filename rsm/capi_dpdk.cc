@@ -6,8 +6,13 @@
 extern "C" int rsm_dpdk_get_counters(rsmapi_controller_handle_t controller,
                                      rsm_dpdk_counters_t* counters) {
   // In rsm_get_controller_attr's order.
-  if (controller == nullptr) return RSMERR_BAD_CTLR_HNDL;
-  if (counters == nullptr) return RSMERR_BAD_ADDR;
+  if (controller == nullptr) {
+    return rsm::core::RsmError(RSMERR_BAD_CTLR_HNDL, "controller is NULL")
+        .code();
+  }
+  if (counters == nullptr) {
+    return rsm::core::RsmError(RSMERR_BAD_ADDR, "counters is NULL").code();
+  }
   rsm::core::RsmStatusOr<rsm::core::Controller*> found =
       rsm::core::ControllerRegistry::Instance().Find(controller);
   if (!found.ok()) return found.status().code();

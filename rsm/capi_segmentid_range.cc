@@ -10,7 +10,9 @@ extern "C" int rsm_get_segmentid_range(const char* appid,
                                        rsm_memseg_id_t* baseid,
                                        uint32_t* length) {
   if (appid == nullptr || baseid == nullptr || length == nullptr) {
-    return RSMERR_BAD_ADDR;
+    return rsm::core::RsmError(RSMERR_BAD_ADDR,
+                               "appid, baseid and length must not be NULL")
+        .code();
   }
   const absl::StatusOr<rsm::core::SegmentIdRange> range =
       rsm::core::FindSegmentIdRange(rsm::core::SegmentIdFilePath(), appid);

@@ -1,5 +1,6 @@
-// put, get, their 8/16/32/64-bit forms and putv/getv (reference/rsmapi.md
-// §6.4): Solaris's checks in its order, then the controller's backend.
+// put, get, their 8/16/32/64-bit forms and putv/getv
+// (rsm_memseg_import_put(3RSM)): Solaris's checks in its order, then the
+// controller's backend.
 #ifndef RSM_CORE_DATA_ACCESS_H_
 #define RSM_CORE_DATA_ACCESS_H_
 

@@ -160,6 +160,7 @@ class Engine {
   // Appends a built message's frames to its peer's backlog.
   void AddToBacklog(rte_mbuf* first);
   bool DrainRequests();
+  bool FillWindows();
   // tasks.cc
   struct Task {
     absl::FunctionRef<void()> run;
@@ -170,7 +171,6 @@ class Engine {
   void DrainAllRequests();
   bool RunTasks();
   void FailTasks();
-  bool FillWindows();
 
   // on_rx.cc
   bool ReceiveBurst();

@@ -48,7 +48,7 @@ enum class DecodeStatus : uint8_t {
 inline constexpr int kDecodeStatusCount = 12;
 
 // "ok", "too_short", "not_our_ethertype", "bad_magic", ...: snake case, so
-// that the engine's drop counters are "rx_" + this name.
+// that the engine's decode error counters are "decode_" + this name.
 absl::string_view DecodeStatusName(DecodeStatus status);
 
 struct DecodedFrame {
