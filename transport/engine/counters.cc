@@ -49,7 +49,8 @@ std::string CountersToString(const PortCounters& c) {
   std::string out = CountersToString(static_cast<const TrafficCounters&>(c));
   absl::StrAppend(&out, " tx_ring_full=", c.tx_ring_full.Get(),
                   " no_mbufs=", c.no_mbufs.Get(),
-                  " requests_failed=", c.requests_failed.Get());
+                  " requests_failed=", c.requests_failed.Get(),
+                  " burst_faults=", c.burst_faults.Get());
   for (int i = 0; i < wire::kDecodeStatusCount; ++i) {
     if (c.decode_errors[i].Get() == 0) continue;
     absl::StrAppend(&out, " decode_",

@@ -64,6 +64,9 @@ struct PortCounters : TrafficCounters {
   Counter tx_ring_full;  // frames the PMD did not accept
   Counter no_mbufs;  // allocations that failed (any thread: AddFromAnyThread)
   Counter requests_failed;  // completed with an error
+  // Bursts abandoned because the driver faulted in them (memif, when the
+  // peer goes away: burst_guard.h).
+  Counter burst_faults;
 };
 
 struct PeerCounters : TrafficCounters {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "transport/engine/burst_guard.h"
 #include "transport/engine/frame_meta.h"
 #include "transport/engine/frame_ownership.h"
 #include "transport/port.h"
@@ -111,6 +112,8 @@ absl::Status Engine::Init() {
   absl::StatusOr<uint16_t> port_mtu = StartPort(options_.port_id, control_pool_,
                                                 kRxDescriptors, kTxDescriptors);
   if (!port_mtu.ok()) return port_mtu.status();
+  guard_bursts_ = PortNeedsBurstGuard(options_.port_id);
+  if (guard_bursts_) InstallBurstGuard();
   max_frame_payload_ = *port_mtu - wire::kHeaderSize;
 
   absl::StatusOr<std::unique_ptr<RequestRing<rte_mbuf>>> ring =

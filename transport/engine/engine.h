@@ -174,6 +174,9 @@ class Engine {
 
   // on_rx.cc
   bool ReceiveBurst();
+  // rte_eth_rx_burst on our queue, guarded where the driver needs it
+  // (burst_guard.h).
+  uint16_t ReceiveFromPort(rte_mbuf** frames, uint16_t count);
   void Dispatch(rte_mbuf* frame);
   // on_hello.cc
   void OnHello(PeerSession& session, const wire::FrameHeader& header);
@@ -207,6 +210,8 @@ class Engine {
   void Queue(rte_mbuf* frame, PeerSession& session);
   void FlushAcks();
   bool FlushTx();
+  // rte_eth_tx_burst on our queue, guarded where the driver needs it.
+  uint16_t TransmitToPort(rte_mbuf** frames, uint16_t count);
 
   void FailEverything();
   // The dedicated driver's loop, until Stop.
@@ -251,6 +256,8 @@ class Engine {
   int lcore_ = -1;  // the worker lcore running the loop, if any
 
   PortCounters port_counters_;
+  // The port's driver can fault inside a burst (burst_guard.h).
+  bool guard_bursts_ = false;
 };
 
 }  // namespace rsm::transport

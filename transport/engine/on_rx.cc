@@ -3,6 +3,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "transport/engine/burst_guard.h"
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_ownership.h"
 #include "transport/engine/sequence.h"
@@ -17,6 +18,16 @@ DropReason ReasonFor(wire::DecodeStatus status) {
 
 }  // namespace
 
+uint16_t Engine::ReceiveFromPort(rte_mbuf** frames, uint16_t count) {
+  if (!guard_bursts_)
+    return rte_eth_rx_burst(options_.port_id, 0, frames, count);
+  bool faulted = false;
+  const uint16_t got =
+      GuardedRxBurst(options_.port_id, frames, count, &faulted);
+  if (faulted) port_counters_.burst_faults.Add();
+  return got;
+}
+
 bool Engine::ReceiveBurst() {
   // A few bursts per iteration while they come full, so a queue fed by
   // several peers is drained faster than they fill it.
@@ -24,7 +35,7 @@ bool Engine::ReceiveBurst() {
   bool received = false;
   for (int burst = 0; burst < kMaxBursts; ++burst) {
     rte_mbuf* frames[2 * kBurst];
-    const uint16_t got = rte_eth_rx_burst(options_.port_id, 0, frames, kBurst);
+    const uint16_t got = ReceiveFromPort(frames, kBurst);
     for (uint16_t i = 0; i < got; ++i) AcquireFrame(frames[i]);
     uint16_t n = got;
     if (rx_faults_->enabled()) {

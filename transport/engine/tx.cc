@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "transport/engine/burst_guard.h"
 #include "transport/engine/engine.h"
 #include "transport/engine/frame_meta.h"
 #include "transport/engine/frame_ownership.h"
@@ -82,6 +83,16 @@ void Engine::FlushAcks() {
   }
 }
 
+uint16_t Engine::TransmitToPort(rte_mbuf** frames, uint16_t count) {
+  if (!guard_bursts_)
+    return rte_eth_tx_burst(options_.port_id, 0, frames, count);
+  bool faulted = false;
+  const uint16_t sent =
+      GuardedTxBurst(options_.port_id, frames, count, &faulted);
+  if (faulted) port_counters_.burst_faults.Add();
+  return sent;
+}
+
 bool Engine::FlushTx() {
   const bool had_frames = !tx_queue_.empty();
   if (!had_frames && !tx_faults_->enabled()) return false;
@@ -97,7 +108,7 @@ bool Engine::FlushTx() {
       n = tx_faults_->Apply(burst, n, 2 * kBurst, NowMicros());
     }
     for (uint16_t i = 0; i < n; ++i) ReleaseFrame(burst[i]);
-    const uint16_t sent = rte_eth_tx_burst(options_.port_id, 0, burst, n);
+    const uint16_t sent = TransmitToPort(burst, n);
     if (sent < n) {
       // Lost like on a wire: sequenced frames go again on retransmission.
       port_counters_.tx_ring_full.Add(n - sent);
