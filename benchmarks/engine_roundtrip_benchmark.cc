@@ -68,8 +68,8 @@
 #include "transport/engine/engine.h"
 #include "transport/engine/engine_options.h"
 #include "transport/engine/message_sink.h"
-#include "transport/result.h"
 #include "transport/port.h"
+#include "transport/result.h"
 #include "transport/testing/ring_fabric.h"
 #include "transport/wire/frame.h"
 
@@ -201,9 +201,9 @@ class ProtocolPair {
     }
     // The engine thread inherits the affinity of the thread that starts it.
     PinTo(kPeerCpu);
-    engines_[1]->StartThread();
+    const absl::Status started = engines_[1]->StartThread();
     PinTo(kBenchCpu);
-    return absl::OkStatus();
+    return started;
   }
 
   std::unique_ptr<testing::RingFabric> fabric_;
@@ -215,10 +215,9 @@ class ProtocolPair {
 // One put of `payload` to node 2, until node 2's ACK completes it. With
 // `driven`, node 1 runs its engine in a loop instead of Engine::Wait.
 // kOk, or why not (nullopt: the deadline passed).
-std::optional<Result> PutRoundTrip(Engine& engine,
-                                            Completion& completion,
-                                            absl::Span<const uint8_t> payload,
-                                            bool driven, absl::Time deadline) {
+std::optional<Result> PutRoundTrip(Engine& engine, Completion& completion,
+                                   absl::Span<const uint8_t> payload,
+                                   bool driven, absl::Time deadline) {
   completion.Reset();
   const Result sent = engine.SendMessage(
       kReceiver, wire::FrameType::kPut, kSegmentId, 0, 0, payload, &completion);
@@ -232,8 +231,7 @@ std::optional<Result> PutRoundTrip(Engine& engine,
 void Fail(benchmark::State& state, const char* what,
           std::optional<Result> result) {
   const std::string message = absl::StrCat(
-      what, ": ",
-      result.has_value() ? ResultName(*result) : "timed out");
+      what, ": ", result.has_value() ? ResultName(*result) : "timed out");
   state.SkipWithError(message.c_str());
 }
 
@@ -355,7 +353,8 @@ class RawPair {
     for (size_t i = 0; i < 2; ++i) {
       // The same descriptor counts as the engine's ports.
       absl::StatusOr<uint16_t> mtu =
-          StartPort((*fabric)->port(i).port_id, ports_.pool, 1024, 1024);
+          StartPort((*fabric)->port(i).port_id, ports_.pool, 1024, 1024,
+                    /*mtu=*/0);
       if (!mtu.ok()) return mtu.status();
     }
     ports_.near = (*fabric)->port(0).port_id;

@@ -51,11 +51,12 @@ struct Section {
   std::vector<std::pair<std::string, std::string>> entries;
 };
 
-enum class SectionKind { kCluster, kEal, kController, kNode, kUnknown };
+enum class SectionKind { kCluster, kEal, kEngine, kController, kNode, kUnknown };
 
 SectionKind KindOf(absl::string_view section) {
   if (section == "cluster") return SectionKind::kCluster;
   if (section == "eal") return SectionKind::kEal;
+  if (section == "engine") return SectionKind::kEngine;
   if (absl::StartsWith(section, kControllerPrefix)) {
     return SectionKind::kController;
   }
@@ -70,6 +71,8 @@ bool IsKnownKey(SectionKind kind, absl::string_view key) {
       return key == "node_id";
     case SectionKind::kEal:
       return key == "args";
+    case SectionKind::kEngine:
+      return IsEngineSettingKey(key);
     case SectionKind::kController:
       return key == "device" || key == "rx_faults" || key == "tx_faults" ||
              key == "fault_seed";
@@ -236,6 +239,7 @@ class Converter {
     if (absl::Status s = CheckSections(); !s.ok()) return s;
     if (absl::Status s = ConvertCluster(); !s.ok()) return s;
     if (absl::Status s = ConvertEal(); !s.ok()) return s;
+    if (absl::Status s = ConvertEngine(); !s.ok()) return s;
     // All controllers first: a node section may come before the controllers
     // it names.
     for (const Section& section : sections_) {
@@ -272,7 +276,7 @@ class Converter {
     for (const Section& section : sections_) {
       if (KindOf(section.name) == SectionKind::kUnknown) {
         return Error(section.name,
-                     "unknown section (expected [cluster], [eal], "
+                     "unknown section (expected [cluster], [eal], [engine], "
                      "[controller.<name>] or [node.<id>])");
       }
       if (!names.insert(section.name).second) {
@@ -331,6 +335,22 @@ class Converter {
                                   "': devices belong in [controller.<name>] "
                                   "sections, not in the EAL args"));
       }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ConvertEngine() {
+    const Section* engine = FindSection("engine");
+    if (engine == nullptr) return absl::OkStatus();
+    for (const auto& [key, value] : engine->entries) {
+      if (value.empty()) continue;  // an empty value keeps the default
+      if (absl::Status s = ParseEngineSetting(key, value, config_.engine);
+          !s.ok()) {
+        return Error("engine", key, s.message());
+      }
+    }
+    if (absl::Status s = ValidateEngineSettings(config_.engine); !s.ok()) {
+      return Error("engine", s.message());
     }
     return absl::OkStatus();
   }

@@ -14,6 +14,9 @@
 //                              ; kDefaultEalArgs. No --vdev, -a/--allow or
 //                              ; -b/--block: devices go in [controller.*].
 //
+//   [engine]                   ; optional: how the engines run, every key
+//   progress = thread          ; optional (engine_settings.h has them all)
+//
 //   [controller.dpdk0]         ; one per DPDK controller: [a-z_]+ then a unit
 //                              ; number; "loopback..." is the built-in one
 //   device = net_ring0         ; required: a vdev spec "net_<driver>[,opts]"
@@ -42,6 +45,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "transport/engine_settings.h"
 #include "transport/fault/fault_spec.h"
 
 namespace rsm::transport {
@@ -95,6 +99,8 @@ struct ClusterConfig {
   uint32_t node_id = 0;
   // [eal] args split on whitespace, as written.
   std::vector<std::string> eal_args;
+  // [engine]: how every controller's engine runs.
+  EngineSettings engine;
   // In file order.
   std::vector<ControllerConfig> controllers;
   // [node.N] sections sorted by id (may include this node).

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "transport/fault/fault_spec.h"
@@ -37,9 +38,16 @@ std::string TestFile(absl::string_view name) {
                       "/testdata/config/", name);
 }
 
-const std::vector<std::string> kDefaultArgs = {
-    "--no-huge",      "--no-pci",          "-m", "256", "--no-shconf",
-    "--no-telemetry", "--file-prefix=rsm", "-l", "0",   "--log-level=*:warning"};
+const std::vector<std::string> kDefaultArgs = {"--no-huge",
+                                               "--no-pci",
+                                               "-m",
+                                               "256",
+                                               "--no-shconf",
+                                               "--no-telemetry",
+                                               "--file-prefix=rsm",
+                                               "-l",
+                                               "0",
+                                               "--log-level=*:warning"};
 
 std::vector<std::string> Concat(std::vector<std::string> a,
                                 const std::vector<std::string>& b) {
@@ -167,6 +175,44 @@ TEST(LoadClusterConfigTest, FaultsPerController) {
   EXPECT_EQ(plain.fault_seed, 1u);
 }
 
+TEST(LoadClusterConfigTest, EngineSettingsDefaultToTheDocumentedValues) {
+  absl::StatusOr<ClusterConfig> config =
+      LoadClusterConfig(TestFile("good_single_node.ini"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  const EngineSettings& engine = config->engine;
+  EXPECT_EQ(engine.progress, Progress::kThread);
+  EXPECT_EQ(engine.core, -1);
+  EXPECT_EQ(engine.window_frames, 256u);
+  EXPECT_EQ(engine.mtu, 0u);
+  EXPECT_TRUE(engine.block_when_full);
+  EXPECT_EQ(engine.blocking_timeout, absl::Seconds(5));
+  EXPECT_EQ(engine.initial_retransmit_timeout, absl::Milliseconds(1));
+  EXPECT_EQ(engine.min_retransmit_timeout, absl::Milliseconds(1));
+  EXPECT_EQ(engine.max_retransmit_timeout, absl::Milliseconds(20));
+  EXPECT_EQ(engine.heartbeat_interval, absl::Milliseconds(10));
+  EXPECT_EQ(engine.unreachable_after, absl::Milliseconds(100));
+  EXPECT_EQ(engine.idle_sleep, absl::Microseconds(200));
+}
+
+TEST(LoadClusterConfigTest, EveryEngineSettingIsRead) {
+  absl::StatusOr<ClusterConfig> config =
+      LoadClusterConfig(TestFile("good_engine.ini"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  const EngineSettings& engine = config->engine;
+  EXPECT_EQ(engine.progress, Progress::kCaller);
+  EXPECT_EQ(engine.core, 1);
+  EXPECT_EQ(engine.window_frames, 64u);
+  EXPECT_EQ(engine.mtu, 9000u);
+  EXPECT_FALSE(engine.block_when_full);
+  EXPECT_EQ(engine.blocking_timeout, absl::Milliseconds(250));
+  EXPECT_EQ(engine.initial_retransmit_timeout, absl::Milliseconds(2));
+  EXPECT_EQ(engine.min_retransmit_timeout, absl::Microseconds(500));
+  EXPECT_EQ(engine.max_retransmit_timeout, absl::Milliseconds(50));
+  EXPECT_EQ(engine.heartbeat_interval, absl::Milliseconds(20));
+  EXPECT_EQ(engine.unreachable_after, absl::Milliseconds(1500));
+  EXPECT_EQ(engine.idle_sleep, absl::Milliseconds(1));
+}
+
 TEST(LoadClusterConfigTest, NoControllers) {
   absl::StatusOr<ClusterConfig> config =
       LoadClusterConfig(TestFile("good_no_controllers.ini"));
@@ -254,6 +300,25 @@ const std::vector<BadFile>& BadFiles() {
       {"bad_faults_spec.ini",
        "[controller.dpdk0] tx_faults: 'reorder=2': reorder is not a "
        "probability from 0 to 1"},
+      {"bad_engine_progress.ini",
+       "[engine] progress: 'lazy' is not 'thread' or 'caller'"},
+      {"bad_engine_duration.ini",
+       "[engine] unreachable_after: '100' is not a duration from 1us to 1m "
+       "with its unit"},
+      {"bad_engine_window.ini",
+       "[engine] window_frames: '0' is not a whole number from 1 to 4096"},
+      {"bad_engine_core.ini",
+       "[engine] core: '-1' is not a whole number from 0 to 1023"},
+      {"bad_engine_mtu.ini",
+       "[engine] mtu: '100' is not a whole number from 256 to 9600"},
+      {"bad_engine_unknown_key.ini", "[engine] unreachable: unknown key"},
+      {"bad_engine_heartbeat.ini",
+       "[engine]: heartbeat_interval must be at most half of "
+       "unreachable_after"},
+      {"bad_engine_retransmit_order.ini",
+       "[engine]: retransmit timeouts must keep min <= initial <= max"},
+      {"bad_engine_blocking.ini",
+       "[engine] block_when_full: 'true' is not 'yes' or 'no'"},
       {"bad_faults_seed.ini",
        "[controller.dpdk0] fault_seed: 18446744073709551616 is out of range "
        "0..18446744073709551615"},

@@ -129,8 +129,9 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
 
 absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
                                    uint16_t rx_descriptors,
-                                   uint16_t tx_descriptors) {
+                                   uint16_t tx_descriptors, uint16_t mtu) {
   rte_eth_conf conf{};
+  conf.rxmode.mtu = mtu;
   int rc = rte_eth_dev_configure(port_id, 1, 1, &conf);
   if (rc == 0) {
     rc = rte_eth_rx_queue_setup(port_id, 0, rx_descriptors,
@@ -146,7 +147,9 @@ absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
   }
   if (rc != 0) {
     return absl::UnavailableError(absl::StrCat(
-        "cannot start port ", port_id, ": ", rte_strerror(-rc),
+        "cannot start port ", port_id,
+        mtu != 0 ? absl::StrCat(" with MTU ", mtu) : "", ": ",
+        rte_strerror(-rc),
         memif_client
             ? absl::StrCat(" (memif client: no server answered within ",
                            absl::FormatDuration(kMemifConnectTimeout), ")")
@@ -156,9 +159,11 @@ absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
   // the port's own; not every PMD supports promiscuous mode, and virtual
   // ones need none.
   rte_eth_promiscuous_enable(port_id);
-  uint16_t mtu = RTE_ETHER_MTU;
-  if (rte_eth_dev_get_mtu(port_id, &mtu) != 0) mtu = RTE_ETHER_MTU;
-  return mtu;
+  uint16_t started_mtu = RTE_ETHER_MTU;
+  if (rte_eth_dev_get_mtu(port_id, &started_mtu) != 0) {
+    started_mtu = RTE_ETHER_MTU;
+  }
+  return started_mtu;
 }
 
 uint64_t MacToHardwareAddress(const MacAddress& mac) {

@@ -27,7 +27,8 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
                                   const ControllerConfig& controller);
 
 // Configures `port_id` with one RX and one TX queue (RX buffers from `pool`)
-// and starts it. Returns the port's MTU: frames are never larger.
+// and starts it, with `mtu` as its MTU unless that is 0 (then the port's
+// own). Returns the port's MTU: frames are never larger.
 //
 // A net_memif client port (DPDK 22.11's does not retry by itself) is started
 // until its server accepts it: restarted while the start fails or the link
@@ -36,7 +37,7 @@ absl::StatusOr<PortInfo> FindPort(const ClusterConfig& cluster,
 // whatever their link state.
 absl::StatusOr<uint16_t> StartPort(uint16_t port_id, rte_mempool* pool,
                                    uint16_t rx_descriptors,
-                                   uint16_t tx_descriptors);
+                                   uint16_t tx_descriptors, uint16_t mtu);
 
 // The MAC address as an RSMAPI hardware address: the six octets in
 // transmission order in the low 48 bits, first octet most significant.

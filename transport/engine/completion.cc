@@ -1,36 +1,13 @@
 #include "transport/engine/completion.h"
 
-#include <linux/futex.h>
 #include <rte_pause.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 
 #include "absl/time/clock.h"
+#include "transport/engine/futex.h"
 
 namespace rsm::transport {
-
-namespace {
-
-static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
-                  std::atomic<uint32_t>::is_always_lock_free,
-              "the state word is used as a futex");
-
-// Sleeps while *word == expected, for at most `timeout`. Returns on a wake,
-// a timeout, a signal or a changed word alike; the caller re-reads the state.
-void FutexWait(std::atomic<uint32_t>* word, uint32_t expected,
-               absl::Duration timeout) {
-  const timespec relative = absl::ToTimespec(timeout);
-  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &relative, nullptr, 0);
-}
-
-void FutexWakeAll(std::atomic<uint32_t>* word) {
-  syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, nullptr, nullptr, 0);
-}
-
-}  // namespace
 
 void Completion::Complete(int32_t result) {
   result_ = result;

@@ -79,8 +79,10 @@ absl::Status Engine::Init() {
   const uint32_t window = options_.window_frames;
   const auto peer_count = static_cast<uint32_t>(peers.size());
 
-  uint16_t mtu = RTE_ETHER_MTU;
-  rte_eth_dev_get_mtu(options_.port_id, &mtu);
+  uint16_t mtu = static_cast<uint16_t>(options_.mtu);
+  if (mtu == 0 && rte_eth_dev_get_mtu(options_.port_id, &mtu) != 0) {
+    mtu = RTE_ETHER_MTU;
+  }
   // DPDK object names are process-wide and an engine may be re-created on
   // the same port (a restarted node in tests), so each engine numbers its own.
   static std::atomic<uint32_t> engines_created{0};
@@ -109,8 +111,9 @@ absl::Status Engine::Init() {
     return absl::ResourceExhaustedError(
         absl::StrCat("cannot create the mbuf pools of ", name, " (EAL -m?)"));
   }
-  absl::StatusOr<uint16_t> port_mtu = StartPort(options_.port_id, control_pool_,
-                                                kRxDescriptors, kTxDescriptors);
+  absl::StatusOr<uint16_t> port_mtu =
+      StartPort(options_.port_id, control_pool_, kRxDescriptors, kTxDescriptors,
+                static_cast<uint16_t>(options_.mtu));
   if (!port_mtu.ok()) return port_mtu.status();
   guard_bursts_ = PortNeedsBurstGuard(options_.port_id);
   if (guard_bursts_) InstallBurstGuard();
@@ -238,7 +241,7 @@ std::optional<Result> Engine::Wait(Completion& completion,
   // is the core handed over. The clock is read every few hundred rounds.
   constexpr uint32_t kRoundsPerClockRead = 256;
   for (uint32_t round = 1; !completion.IsDone(); ++round) {
-    if (thread_should_run_.load(std::memory_order_acquire)) break;
+    if (dedicated_driver_.load(std::memory_order_acquire)) break;
     if (DriveOnce() == Drive::kBusy) std::this_thread::yield();
     if (round % kRoundsPerClockRead == 0 && absl::Now() > deadline) {
       return std::nullopt;
@@ -250,45 +253,10 @@ std::optional<Result> Engine::Wait(Completion& completion,
   return static_cast<Result>(*result);
 }
 
-void Engine::DriveUntilStopped() {
-  // A dedicated thread that is not an EAL lcore registers as one, so it gets
-  // mempool caches (rte_thread_unregister at the end gives the id back).
-  const bool registered =
-      rte_lcore_id() == LCORE_ID_ANY && rte_thread_register() == 0;
-  // The dedicated driver keeps the role until Stop, so waiting callers sleep
-  // instead of competing for it.
-  AcquireDriver();
-  while (thread_should_run_.load(std::memory_order_acquire)) RunOnce();
-  ReleaseDriver();
-  if (registered) rte_thread_unregister();
-}
-
-void Engine::StartThread() {
-  thread_should_run_.store(true, std::memory_order_release);
-  thread_ = std::thread([this] { DriveUntilStopped(); });
-}
-
-absl::Status Engine::StartOnLcore(unsigned lcore) {
-  thread_should_run_.store(true, std::memory_order_release);
-  const int rc = rte_eal_remote_launch(
-      [](void* engine) {
-        static_cast<Engine*>(engine)->DriveUntilStopped();
-        return 0;
-      },
-      this, lcore);
-  if (rc != 0) {
-    thread_should_run_.store(false, std::memory_order_release);
-    return absl::UnavailableError(
-        absl::StrCat("cannot launch the engine on lcore ", lcore,
-                     " (is it a worker in -l?)"));
-  }
-  lcore_ = static_cast<int>(lcore);
-  return absl::OkStatus();
-}
-
 void Engine::Stop() {
   if (stopped_.exchange(true, std::memory_order_acq_rel)) return;
   thread_should_run_.store(false, std::memory_order_release);
+  WakeIfNapping();
   if (thread_.joinable()) thread_.join();
   if (lcore_ >= 0) rte_eal_wait_lcore(static_cast<unsigned>(lcore_));
   AcquireDriver();

@@ -98,9 +98,12 @@ class Engine {
   // anything. Any thread.
   bool TryDrive();
 
-  // Dedicated modes: the loop runs on a thread of its own (pin it with the
-  // usual tools), or on an EAL worker lcore (-l must list it).
-  void StartThread();
+  // A thread of the engine's own, as options.progress says (progress.cc):
+  // the dedicated driver (kThread), pinned to options.core if set, or the
+  // backstop of caller-driven progress (kCaller). Fails if the core cannot
+  // be had; the engine is stopped then.
+  absl::Status StartThread();
+  // The dedicated driver on an EAL worker lcore (-l must list it).
   absl::Status StartOnLcore(unsigned lcore);
   // Stops the engine for good: the thread (if any) ends, every request in
   // flight or queued completes with kEngineStopped, the port is stopped,
@@ -214,8 +217,17 @@ class Engine {
   uint16_t TransmitToPort(rte_mbuf** frames, uint16_t count);
 
   void FailEverything();
-  // The dedicated driver's loop, until Stop.
+  // progress.cc: the dedicated driver's loop and the caller mode's
+  // backstop, until Stop; an idle driver's nap, cut short by a request.
   void DriveUntilStopped();
+  void BackstopUntilStopped();
+  void NapUntilWoken(absl::Duration at_most);
+  void WakeIfNapping();
+  // After a request is queued: a dedicated driver that napped is woken (a
+  // caller-driven engine is driven by the caller's own wait).
+  void NotifyDriver() {
+    if (dedicated_driver_.load(std::memory_order_relaxed)) WakeIfNapping();
+  }
 
   const EngineOptions options_;
   MessageSink* const sink_;
@@ -252,6 +264,11 @@ class Engine {
   std::atomic<std::thread::id> driver_{};
   std::atomic<bool> stopped_{false};
   std::atomic<bool> thread_should_run_{false};
+  // A thread keeps the driver role (kThread, or an lcore): waiters sleep on
+  // their completion instead of driving.
+  std::atomic<bool> dedicated_driver_{false};
+  // 1 while the driver naps (a futex word): the next request wakes it.
+  std::atomic<uint32_t> napping_{0};
   std::thread thread_;
   int lcore_ = -1;  // the worker lcore running the loop, if any
 

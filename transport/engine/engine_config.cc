@@ -6,6 +6,7 @@ EngineOptions EngineOptionsFor(const ClusterConfig& cluster,
                                const ControllerConfig& controller,
                                const PortInfo& port) {
   EngineOptions options;
+  static_cast<EngineSettings&>(options) = cluster.engine;
   options.node_id = cluster.node_id;
   options.mac = port.mac;
   options.port_id = port.port_id;

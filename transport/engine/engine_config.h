@@ -10,7 +10,7 @@ namespace rsm::transport {
 // The engine options a cluster file implies for one controller: this node
 // on `port` (its address as FindPort resolved it), every node that has a
 // MAC on this controller as a peer, and the controller's fault injection.
-// Timing and window sizes keep their defaults.
+// How it runs comes from the cluster's [engine] section.
 EngineOptions EngineOptionsFor(const ClusterConfig& cluster,
                                const ControllerConfig& controller,
                                const PortInfo& port);

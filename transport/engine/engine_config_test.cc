@@ -5,7 +5,7 @@
 namespace rsm::transport {
 namespace {
 
-TEST(EngineOptionsFor, TakesPeersAddressAndFaultsFromTheClusterFile) {
+TEST(EngineOptionsFor, TakesPeersAddressFaultsAndSettingsFromTheClusterFile) {
   ClusterConfig cluster;
   cluster.node_id = 2;
   ControllerConfig dpdk0;
@@ -15,6 +15,9 @@ TEST(EngineOptionsFor, TakesPeersAddressAndFaultsFromTheClusterFile) {
   dpdk0.tx_faults.duplicate = 0.5;
   dpdk0.fault_seed = 42;
   cluster.controllers = {dpdk0};
+  cluster.engine.progress = Progress::kCaller;
+  cluster.engine.unreachable_after = absl::Seconds(3);
+  cluster.engine.window_frames = 32;
   cluster.nodes = {
       {1, {{"dpdk0", {2, 0, 0, 0, 0, 1}}, {"dpdk1", {2, 0, 0, 0, 1, 1}}}},
       {2, {{"dpdk0", {2, 0, 0, 0, 0, 2}}}},
@@ -34,6 +37,9 @@ TEST(EngineOptionsFor, TakesPeersAddressAndFaultsFromTheClusterFile) {
   EXPECT_EQ(options.rx_faults, dpdk0.rx_faults);
   EXPECT_EQ(options.tx_faults, dpdk0.tx_faults);
   EXPECT_EQ(options.fault_seed, 42u);
+  EXPECT_EQ(options.progress, Progress::kCaller);
+  EXPECT_EQ(options.unreachable_after, absl::Seconds(3));
+  EXPECT_EQ(options.window_frames, 32u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "transport/config.h"
+#include "transport/engine_settings.h"
 #include "transport/fault/fault_spec.h"
 
 namespace rsm::transport {
@@ -15,8 +16,10 @@ struct PeerAddress {
   MacAddress mac;
 };
 
-// Everything an Engine needs; defaults suit a LAN or in-process ports.
-struct EngineOptions {
+// Everything an Engine needs: what the cluster file's [engine] section sets
+// (EngineSettings), and what only the program knows. Defaults suit a LAN or
+// in-process ports.
+struct EngineOptions : EngineSettings {
   uint32_t node_id = 0;
   MacAddress mac{};
   uint16_t port_id = 0;
@@ -24,28 +27,8 @@ struct EngineOptions {
   // (a node may import its own segments through its port).
   std::vector<PeerAddress> peers;
 
-  // Frames in flight (sent, not yet acknowledged) per peer. Also bounds the
-  // receiver's reorder buffer, so the mbuf pool is sized from it.
-  uint32_t window_frames = 256;
   // Requests queued from application threads, not yet taken by the engine.
   uint32_t request_ring_size = 1024;
-  // What an application thread does when no mbuf or ring slot is free:
-  // drive the engine and retry until `blocking_timeout`, or fail at once.
-  bool block_when_full = true;
-  absl::Duration blocking_timeout = absl::Seconds(5);
-
-  // The retransmission timeout follows the measured round trip (smoothed
-  // RTT + 4 x its variation, as TCP does), within these bounds; it starts
-  // at the initial value and doubles on each timeout without progress.
-  // The floor is above the scheduling gaps of a shared machine's vCPUs, so a
-  // late ack is not taken for a loss; losses are mostly repaired earlier, on
-  // selective acks.
-  absl::Duration initial_retransmit_timeout = absl::Milliseconds(1);
-  absl::Duration min_retransmit_timeout = absl::Milliseconds(1);
-  absl::Duration max_retransmit_timeout = absl::Milliseconds(20);
-  absl::Duration heartbeat_interval = absl::Milliseconds(10);
-  // A peer silent this long is unreachable: its requests fail.
-  absl::Duration unreachable_after = absl::Milliseconds(100);
 
   FaultSpec rx_faults;
   FaultSpec tx_faults;

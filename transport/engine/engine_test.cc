@@ -199,7 +199,7 @@ TEST(Engine, TasksRunOnTheEngineThread) {
               Result::kOk);
     EXPECT_EQ(ran_on, caller);
 
-    engine.StartThread();
+    ASSERT_TRUE(engine.StartThread().ok());
     bool nested_ran = false;
     ASSERT_EQ(engine.RunOnEngine([&] {
       ran_on = std::this_thread::get_id();

@@ -44,6 +44,7 @@ Result Engine::SendMessage(uint32_t peer, wire::FrameType type,
   // Stop may have drained the ring just before the enqueue; a stopped
   // engine's RunOnce fails whatever it finds, so nobody waits forever.
   if (stopped()) TryDrive();
+  NotifyDriver();
   return Result::kOk;
 }
 

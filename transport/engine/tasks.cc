@@ -20,6 +20,7 @@ Result Engine::RunOnEngine(absl::FunctionRef<void()> task) {
   }
   // As in SendMessage: Stop may have drained the ring just before.
   if (stopped()) TryDrive();
+  NotifyDriver();
   return *Wait(queued.done, absl::InfiniteFuture());
 }
 

@@ -48,8 +48,10 @@ void RunThreads(const char* name, bool sender_has_thread) {
     if (m.payload != Payload(thread, index)) ++corrupt;
     ++next[thread];
   };
-  c.engine(2).StartThread();
-  if (sender_has_thread) c.engine(1).StartThread();
+  ASSERT_TRUE(c.engine(2).StartThread().ok());
+  if (sender_has_thread) {
+    ASSERT_TRUE(c.engine(1).StartThread().ok());
+  }
 
   std::vector<int> failures(kThreads, 0);
   std::vector<std::thread> threads;
@@ -95,7 +97,7 @@ TEST(Threads, TasksFromFourThreadsAreSerialized) {
         auto cluster = TestCluster::Create("rsmthr3", 2);
         ASSERT_TRUE(cluster.ok()) << cluster.status();
         Engine& engine = (*cluster)->engine(1);
-        engine.StartThread();
+        ASSERT_TRUE(engine.StartThread().ok());
         int64_t counter = 0;  // engine thread only
         std::vector<std::thread> threads;
         for (int t = 0; t < kThreads; ++t) {

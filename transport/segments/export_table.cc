@@ -4,9 +4,8 @@
 
 namespace rsm::transport {
 
-Result ExportTable::Publish(uint32_t* id, uint8_t* memory,
-                                   uint64_t length, ExportAccess access,
-                                   EventCounter* events) {
+Result ExportTable::Publish(uint32_t* id, uint8_t* memory, uint64_t length,
+                            ExportAccess access, EventCounter* events) {
   if (*id == 0) {
     // Solaris's counter: one id per publish, never reused, even if the
     // segment it named is gone; a wrap to 0 means none is left.
@@ -29,8 +28,7 @@ std::vector<ImporterKey> ExportTable::Unpublish(uint32_t id) {
   return importers;
 }
 
-Result ExportTable::Republish(uint32_t id,
-                                     std::vector<AccessEntry> acl) {
+Result ExportTable::Republish(uint32_t id, std::vector<AccessEntry> acl) {
   auto it = segments_.find(id);
   if (it == segments_.end()) return Result::kNotPublished;
   it->second.access.acl = std::move(acl);

@@ -14,9 +14,7 @@
 namespace rsm::transport {
 
 // Found by gtest through ADL: failures name the result.
-void PrintTo(Result result, std::ostream* os) {
-  *os << ResultName(result);
-}
+void PrintTo(Result result, std::ostream* os) { *os << ResultName(result); }
 
 namespace {
 
@@ -80,8 +78,7 @@ TEST(ExportTable, ExplicitIdInUseIsRefused) {
   ExportTable table;
   std::vector<uint8_t> a(16), b(32);
   uint32_t id = 42;
-  ASSERT_EQ(table.Publish(&id, a.data(), a.size(), OpenAccess()),
-            Result::kOk);
+  ASSERT_EQ(table.Publish(&id, a.data(), a.size(), OpenAccess()), Result::kOk);
   EXPECT_EQ(id, 42u);
   uint32_t again = 42;
   EXPECT_EQ(table.Publish(&again, b.data(), b.size(), OpenAccess()),
@@ -105,10 +102,8 @@ TEST(ExportTable, UnpublishReturnsTheConnectionsAndForgetsTheSegment) {
             Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 11, kPermReadWrite).result,
             Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(2), 11, kPermRead).result,
-            Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(2), 12, kPermWrite).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(2), 11, kPermRead).result, Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(2), 12, kPermWrite).result, Result::kOk);
   EXPECT_EQ(table.importers(id), 3u);
 
   const std::vector<ImporterKey> gone = table.Unpublish(id);
@@ -160,8 +155,7 @@ TEST(ExportTable, ConnectDecidesThroughTheAccessRules) {
 
   // Only the granted connect is recorded.
   EXPECT_EQ(table.importers(id), 1u);
-  EXPECT_EQ(table.CheckAccess(id, {1, 5}, true, 0, 1).result,
-            Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id, {1, 5}, true, 0, 1).result, Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {2, 6}, false, 0, 1).result,
             Result::kNotConnected);
   EXPECT_EQ(table.CheckAccess(id, {1, 7}, false, 0, 1).result,
@@ -174,10 +168,8 @@ TEST(ExportTable, CheckAccessRefusesUnknownConnectionsAndMissingRights) {
   uint32_t id = 3;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
             Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermRead).result,
-            Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 2, kPermWrite).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermRead).result, Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 2, kPermWrite).result, Result::kOk);
   ASSERT_EQ(table.Connect(id, Owner(1), 3, 0).result, Result::kOk);
 
   // Unknown token, unknown node, unknown segment.
@@ -189,14 +181,12 @@ TEST(ExportTable, CheckAccessRefusesUnknownConnectionsAndMissingRights) {
             Result::kNotConnected);
 
   // Read-only connection.
-  EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 1).result,
-            Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 1).result, Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).result,
             Result::kPermissionDenied);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).where, nullptr);
   // Write-only connection.
-  EXPECT_EQ(table.CheckAccess(id, {1, 2}, true, 0, 1).result,
-            Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id, {1, 2}, true, 0, 1).result, Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 2}, false, 0, 1).result,
             Result::kPermissionDenied);
   // A connection that asked for nothing may do nothing.
@@ -213,8 +203,7 @@ TEST(ExportTable, CheckAccessBounds) {
   uint32_t id = 4;
   ASSERT_EQ(table.Publish(&id, memory.data(), kLength, OpenAccess()),
             Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result, Result::kOk);
 
   struct Case {
     uint64_t offset, length;
@@ -263,24 +252,20 @@ TEST(ExportTable, RepublishChangesNewConnectsOnly) {
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(),
                           {{{1, 0666}}, 0, kOwnerUid, kOwnerGid}),
             Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result, Result::kOk);
 
   // Node 1 is dropped from the list, node 2 added read-only.
   ASSERT_EQ(table.Republish(id, {{2, 0400}}), Result::kOk);
   // The existing connection keeps both rights.
-  EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 8).result,
-            Result::kOk);
-  EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 8).result,
-            Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 8).result, Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 8).result, Result::kOk);
   EXPECT_EQ(table.importers(id), 1u);
   // New connects follow the new list.
   EXPECT_EQ(table.Connect(id, Owner(1), 2, kPermRead).result,
             Result::kNotPublishedToNode);
   EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermWrite).result,
             Result::kPermissionDenied);
-  EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermRead).result,
-            Result::kOk);
+  EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermRead).result, Result::kOk);
   // An empty list opens the segment to every node with the creator's mode
   // (0 here).
   ASSERT_EQ(table.Republish(id, {}), Result::kOk);
@@ -297,8 +282,7 @@ TEST(ExportTable, RebindMovesWhereAccessesLand) {
   uint32_t id = 6;
   ASSERT_EQ(table.Publish(&id, first.data(), first.size(), OpenAccess()),
             Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermReadWrite).result, Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 10, 5).where,
             first.data() + 10);
 
@@ -330,8 +314,7 @@ TEST(ExportTable, DisconnectNodeRemovesOnlyThatNode) {
               Result::kOk);
   }
   // Node 2 has two connections to segment a.
-  ASSERT_EQ(table.Connect(id_a, Owner(2), 300, kPermRead).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id_a, Owner(2), 300, kPermRead).result, Result::kOk);
   ASSERT_EQ(table.importers(id_a), 4u);
 
   table.DisconnectNode(2);
@@ -357,8 +340,7 @@ TEST(ExportTable, DisconnectNodeRemovesOnlyThatNode) {
   // Disconnect removes one connection.
   table.Disconnect(id_a, {1, 101});
   EXPECT_EQ(table.importers(id_a), 1u);
-  EXPECT_EQ(table.CheckAccess(id_a, {3, 103}, false, 0, 1).result,
-            Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id_a, {3, 103}, false, 0, 1).result, Result::kOk);
 }
 
 TEST(ExportTable, ARepeatedConnectIsDecidedAgainAndReplacesTheRecord) {
@@ -367,13 +349,10 @@ TEST(ExportTable, ARepeatedConnectIsDecidedAgainAndReplacesTheRecord) {
   uint32_t id = 12;
   ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
             Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermRead).result,
-            Result::kOk);
-  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermWrite).result,
-            Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermRead).result, Result::kOk);
+  ASSERT_EQ(table.Connect(id, Owner(1), 1, kPermWrite).result, Result::kOk);
   EXPECT_EQ(table.importers(id), 1u);
-  EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).result,
-            Result::kOk);
+  EXPECT_EQ(table.CheckAccess(id, {1, 1}, true, 0, 1).result, Result::kOk);
   EXPECT_EQ(table.CheckAccess(id, {1, 1}, false, 0, 1).result,
             Result::kPermissionDenied);
 }

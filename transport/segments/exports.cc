@@ -4,9 +4,8 @@
 
 namespace rsm::transport {
 
-Result SegmentService::Publish(uint32_t* id, uint8_t* memory,
-                                      uint64_t length, ExportAccess access,
-                                      EventCounter* events) {
+Result SegmentService::Publish(uint32_t* id, uint8_t* memory, uint64_t length,
+                               ExportAccess access, EventCounter* events) {
   Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] {
     result = table_.Publish(id, memory, length, std::move(access), events);
@@ -27,8 +26,7 @@ Result SegmentService::Unpublish(uint32_t id) {
   return result;
 }
 
-Result SegmentService::Republish(uint32_t id,
-                                        std::vector<AccessEntry> acl) {
+Result SegmentService::Republish(uint32_t id, std::vector<AccessEntry> acl) {
   Result result = Result::kEngineStopped;
   engine_->RunOnEngine([&] { result = table_.Republish(id, std::move(acl)); });
   return result;

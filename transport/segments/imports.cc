@@ -17,10 +17,9 @@ constexpr size_t kPutsInFlight = 16;
 
 }  // namespace
 
-Result SegmentService::AwaitReply(Completion& done,
-                                         Result& result,
-                                         absl::Time deadline,
-                                         absl::FunctionRef<void()> cancel) {
+Result SegmentService::AwaitReply(Completion& done, Result& result,
+                                  absl::Time deadline,
+                                  absl::FunctionRef<void()> cancel) {
   if (engine_->Wait(done, deadline).has_value()) {
     return result;
   }
@@ -34,8 +33,7 @@ Result SegmentService::AwaitReply(Completion& done,
   return withdrawn || !done.IsDone() ? Result::kPeerUnreachable : result;
 }
 
-Result SegmentService::IssueRequest(
-    absl::FunctionRef<Result()> issue) {
+Result SegmentService::IssueRequest(absl::FunctionRef<Result()> issue) {
   const absl::Time deadline = absl::Now() + kReplyTimeout;
   while (true) {
     Result sent = Result::kNoResources;
@@ -49,7 +47,7 @@ Result SegmentService::IssueRequest(
 }
 
 Result SegmentService::Connect(ImportConnection& connection,
-                                      const ConnectRequest& request) {
+                               const ConnectRequest& request) {
   connection.state.store(ConnectionState::kConnecting,
                          std::memory_order_relaxed);
   const std::vector<uint8_t> payload = EncodeConnectRequest(request);
@@ -92,15 +90,14 @@ void SegmentService::Disconnect(ImportConnection& connection) {
 }
 
 Result SegmentService::Put(ImportConnection& connection, uint64_t offset,
-                                  absl::Span<const uint8_t> data) {
+                           absl::Span<const uint8_t> data) {
   Completion acked[kPutsInFlight];
   size_t issued = 0;
   size_t settled = 0;
   Result result = Result::kOk;
   auto settle_oldest = [&] {
     Completion& completion = acked[settled++ % kPutsInFlight];
-    const Result done =
-        *engine_->Wait(completion, absl::InfiniteFuture());
+    const Result done = *engine_->Wait(completion, absl::InfiniteFuture());
     if (result == Result::kOk) result = done;
     completion.Reset();
   };
@@ -125,9 +122,9 @@ Result SegmentService::Put(ImportConnection& connection, uint64_t offset,
   return result;
 }
 
-Result SegmentService::PutWithoutWaiting(
-    ImportConnection& connection, uint64_t offset,
-    absl::Span<const uint8_t> data) {
+Result SegmentService::PutWithoutWaiting(ImportConnection& connection,
+                                         uint64_t offset,
+                                         absl::Span<const uint8_t> data) {
   size_t at = 0;
   do {
     const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
@@ -183,7 +180,7 @@ void SegmentService::IssueGets(uint32_t segment_id, uint32_t token,
 }
 
 Result SegmentService::Get(ImportConnection& connection, uint64_t offset,
-                                  absl::Span<uint8_t> into) {
+                           absl::Span<uint8_t> into) {
   size_t at = 0;
   do {
     const uint64_t batch_offset = offset + at;
@@ -208,8 +205,7 @@ Result SegmentService::Get(ImportConnection& connection, uint64_t offset,
         // run to kReplyTimeout. Checked here, where the state moves.
         if (!connection.connected()) {
           const ConnectionState state = connection.state.load();
-          ended = state == ConnectionState::kPeerLost
-                      ? Result::kPeerUnreachable
+          ended = state == ConnectionState::kPeerLost ? Result::kPeerUnreachable
                   : state == ConnectionState::kEngineStopped
                       ? Result::kEngineStopped
                       : Result::kNotConnected;
@@ -232,12 +228,11 @@ Result SegmentService::Get(ImportConnection& connection, uint64_t offset,
       for (size_t i = 0; i < n; ++i) {
         PendingReply& get = batch[i];
         // One deadline for the batch: its replies come together or not.
-        const Result got =
-            AwaitReply(get.done, get.result, deadline, [&] {
-              absl::erase_if(pending_replies_, [&](const auto& entry) {
-                return entry.second == &get;
-              });
-            });
+        const Result got = AwaitReply(get.done, get.result, deadline, [&] {
+          absl::erase_if(pending_replies_, [&](const auto& entry) {
+            return entry.second == &get;
+          });
+        });
         retry |= got == Result::kNoResources;
         if (result == Result::kOk) result = got;
       }

@@ -15,7 +15,7 @@ void SegmentService::OnConnect(uint32_t peer, const wire::FrameHeader& header,
     reply = {static_cast<uint32_t>(connected.result), connected.granted_mode,
              connected.length};
     (connected.result == Result::kOk ? counters_.connects_granted
-                                            : counters_.connects_refused)
+                                     : counters_.connects_refused)
         .Add();
   } else {
     counters_.malformed.Add();

@@ -46,7 +46,7 @@ bool SegmentService::SendGetReply(const Deferred& get) {
     if (sent == Result::kOk) counters_.gets_served.Add();
   } else {
     (result == Result::kMalformed ? counters_.malformed
-                                         : counters_.accesses_refused)
+                                  : counters_.accesses_refused)
         .Add();
     if (result == Result::kNotConnected) {
       SendRevoke(get.segment_id, ImporterKey{get.peer, get.token});

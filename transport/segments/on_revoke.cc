@@ -22,8 +22,7 @@ void SegmentService::SendRevoke(uint32_t segment_id, ImporterKey key) {
 }
 
 void SegmentService::RefuseAccess(uint32_t peer,
-                                  const wire::FrameHeader& header,
-                                  Result why) {
+                                  const wire::FrameHeader& header, Result why) {
   counters_.accesses_refused.Add();
   const ImporterKey key{peer, header.aux};
   if (why == Result::kNotConnected) {

@@ -52,7 +52,9 @@ absl::StatusOr<std::unique_ptr<SegmentService>> SegmentService::Start(
   if (!engine.ok()) return engine.status();
   service->owned_engine_ = *std::move(engine);
   service->Attach(service->owned_engine_.get());
-  service->engine_->StartThread();
+  if (absl::Status started = service->engine_->StartThread(); !started.ok()) {
+    return started;
+  }
   // Paths are reported active only once a peer has answered, so the
   // handshakes start now rather than at the first connect.
   service->engine_->OpenAllSessions();

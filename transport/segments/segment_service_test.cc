@@ -85,7 +85,7 @@ class TwoNodes {
     nodes->cluster_ = *std::move(cluster);
     for (int node : {kImporter, kExporter}) {
       nodes->service(node).Attach(&nodes->engine(node));
-      nodes->engine(node).StartThread();
+      EXPECT_TRUE(nodes->engine(node).StartThread().ok());
     }
     return nodes;
   }

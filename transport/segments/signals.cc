@@ -5,7 +5,7 @@
 namespace rsm::transport {
 
 Result SegmentService::PostToExporter(ImportConnection& connection,
-                                             bool accumulate) {
+                                      bool accumulate) {
   Completion delivered;
   const Result sent = engine_->SendMessage(
       connection.exporter_node, wire::FrameType::kSignal, connection.segment_id,

@@ -1,0 +1,141 @@
+// How the engine loop is driven (EngineSettings::progress): by a thread of
+// its own that keeps the driver role and naps when idle (kThread), by the
+// application threads that wait on completions with a background thread as
+// a backstop (kCaller), or on an EAL worker lcore.
+#include <pthread.h>
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
+#include <sched.h>
+
+#include "absl/strings/str_cat.h"
+#include "transport/engine/engine.h"
+#include "transport/engine/futex.h"
+
+namespace rsm::transport {
+namespace {
+
+// How long a dedicated driver spins with nothing to do before it naps: long
+// enough to cover the gaps of a busy request-reply exchange, short enough
+// that an idle node gives its core back.
+constexpr absl::Duration kSpinBeforeNap = absl::Microseconds(50);
+
+// A thread that is not an EAL lcore registers as one for as long as it
+// drives, so it gets mempool caches.
+class LcoreRegistration {
+ public:
+  LcoreRegistration()
+      : registered_(rte_lcore_id() == LCORE_ID_ANY &&
+                    rte_thread_register() == 0) {}
+  ~LcoreRegistration() {
+    if (registered_) rte_thread_unregister();
+  }
+  LcoreRegistration(const LcoreRegistration&) = delete;
+  LcoreRegistration& operator=(const LcoreRegistration&) = delete;
+
+ private:
+  const bool registered_;
+};
+
+}  // namespace
+
+void Engine::NapUntilWoken(absl::Duration at_most) {
+  napping_.store(1, std::memory_order_relaxed);
+  // Pairs with the fence in WakeIfNapping: either the producer sees us
+  // napping and wakes us, or we see its request here and do not nap.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (requests_->Count() == 0 && tasks_->Count() == 0 &&
+      thread_should_run_.load(std::memory_order_acquire)) {
+    FutexWait(&napping_, 1, at_most);
+  }
+  napping_.store(0, std::memory_order_relaxed);
+}
+
+void Engine::WakeIfNapping() {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  // Only the first producer after a nap pays the system call.
+  if (napping_.load(std::memory_order_relaxed) != 0 &&
+      napping_.exchange(0, std::memory_order_relaxed) != 0) {
+    FutexWakeAll(&napping_);
+  }
+}
+
+void Engine::DriveUntilStopped() {
+  LcoreRegistration lcore;
+  // The dedicated driver keeps the role until Stop, so waiting callers sleep
+  // instead of competing for it.
+  AcquireDriver();
+  const uint64_t spin_tsc = ToTsc(kSpinBeforeNap);
+  uint64_t idle_since = 0;
+  while (thread_should_run_.load(std::memory_order_acquire)) {
+    if (RunOnce()) {
+      idle_since = 0;
+    } else if (idle_since == 0) {
+      idle_since = now_tsc_;
+    } else if (now_tsc_ - idle_since < spin_tsc) {
+      rte_pause();
+    } else {
+      NapUntilWoken(options_.idle_sleep);
+      idle_since = 0;
+    }
+  }
+  ReleaseDriver();
+}
+
+void Engine::BackstopUntilStopped() {
+  LcoreRegistration lcore;
+  // Callers drive while they wait; this thread only covers the time nobody
+  // does: it drives while there is work and the role is free, then naps.
+  while (thread_should_run_.load(std::memory_order_acquire)) {
+    if (TryAcquireDriver()) {
+      while (thread_should_run_.load(std::memory_order_acquire) && RunOnce()) {
+      }
+      ReleaseDriver();
+    }
+    NapUntilWoken(options_.idle_sleep);
+  }
+}
+
+absl::Status Engine::StartThread() {
+  const bool dedicated = options_.progress == Progress::kThread;
+  thread_should_run_.store(true, std::memory_order_release);
+  dedicated_driver_.store(dedicated, std::memory_order_release);
+  thread_ = std::thread([this, dedicated] {
+    dedicated ? DriveUntilStopped() : BackstopUntilStopped();
+  });
+  pthread_setname_np(thread_.native_handle(), "rsm-engine");
+  if (options_.core < 0) return absl::OkStatus();
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  CPU_SET(options_.core, &cpus);
+  const int rc =
+      pthread_setaffinity_np(thread_.native_handle(), sizeof(cpus), &cpus);
+  if (rc == 0) return absl::OkStatus();
+  Stop();
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot pin the engine thread to core ", options_.core,
+                   " (is it one this process may run on?): ", strerror(rc)));
+}
+
+absl::Status Engine::StartOnLcore(unsigned lcore) {
+  thread_should_run_.store(true, std::memory_order_release);
+  dedicated_driver_.store(true, std::memory_order_release);
+  const int rc = rte_eal_remote_launch(
+      [](void* engine) {
+        static_cast<Engine*>(engine)->DriveUntilStopped();
+        return 0;
+      },
+      this, lcore);
+  if (rc != 0) {
+    thread_should_run_.store(false, std::memory_order_release);
+    dedicated_driver_.store(false, std::memory_order_release);
+    return absl::UnavailableError(
+        absl::StrCat("cannot launch the engine on lcore ", lcore,
+                     " (is it a worker in -l?)"));
+  }
+  lcore_ = static_cast<int>(lcore);
+  return absl::OkStatus();
+}
+
+}  // namespace rsm::transport
