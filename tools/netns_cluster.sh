@@ -219,6 +219,7 @@ cmd_loss() {
   check_number "PCT" "$pct" 0 100
   need_cluster
   if ! table_exists bridge "$table"; then
+    ((pct > 0)) || return 0
     nft -f - <<EOF
 table bridge $table {
   chain forward {
