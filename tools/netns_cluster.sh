@@ -40,11 +40,13 @@ commands:
                   the bridge forwards: nftables table bridge <P>_faults,
                   forward hook, `numgen random mod 100 < PCT drop`.
   dup PCT         Deliver PCT% (0..100) of the frames the bridge forwards
-                  twice. Not in the bridge family: this kernel has no nftables
-                  dup for it (`dup to` in a bridge table is refused), so this
-                  uses table netdev <P>_dup, hooked at the egress of every
-                  bridge port, which sends one copy of a chosen frame out of
-                  the port it leaves by. Dropped frames are never copied.
+                  twice. Not in the bridge family: nftables has no dup there
+                  (nft refuses `dup to` in a bridge table: "unsupported
+                  family"; the kernel has dup for ip, ip6 and netdev only),
+                  so this uses table netdev <P>_dup, hooked at the egress of
+                  every bridge port, which sends one copy of a chosen frame
+                  out of the port it leaves by. Dropped frames are never
+                  copied.
   clear           Remove all loss and dup (delete both nftables tables).
   linkdown I      Cut node I off the bridge: ip link set <P>v<I> down.
   linkup I        Connect it again: ip link set <P>v<I> up.
@@ -155,22 +157,22 @@ chance() {
 table_exists() { nft list table "$1" "$2" >/dev/null 2>&1; }
 
 delete_tables() {
+  # Without nft nothing of ours can be in nftables: loss and dup install it.
+  command -v nft >/dev/null || return 0
   if table_exists bridge "${PREFIX}_faults"; then nft delete table bridge "${PREFIX}_faults"; fi
   if table_exists netdev "${PREFIX}_dup"; then nft delete table netdev "${PREFIX}_dup"; fi
 }
 
 cmd_down() {
   local dev ns pids
-  if command -v nft >/dev/null; then
-    # Without nft nothing of ours can be in nftables: loss/dup install it first.
-    delete_tables
-  fi
+  delete_tables
   # Deleting a veth deletes its peer at once, eth0 in the namespace included;
   # deleting a namespace first would leave the pair to asynchronous cleanup,
   # and an `up` right after could find the old names still taken.
   for dev in /sys/class/net/*; do
     dev=${dev##*/}
-    if [[ "$dev" =~ ^${PREFIX}v[0-9]+$ ]]; then
+    # Only veths: a device of another kind with such a name is not ours.
+    if [[ "$dev" =~ ^${PREFIX}v[0-9]+$ ]] && [[ "$(ip -d -o link show dev "$dev" 2>/dev/null)" == *" veth "* ]]; then
       ip link delete "$dev" 2>/dev/null || [[ ! -e "/sys/class/net/$dev" ]]
     fi
   done
@@ -180,7 +182,7 @@ cmd_down() {
     [[ -z "$pids" ]] || warn "$ns: still used by pid(s) ${pids% }; it lives on, cut off, until they exit"
     ip netns delete "$ns"
   done < <(ip netns list 2>/dev/null || true)
-  if bridge_exists; then
+  if [[ -e "/sys/class/net/${PREFIX}br/bridge" ]]; then
     ip link delete "${PREFIX}br" 2>/dev/null || ! bridge_exists
   fi
 }
@@ -334,7 +336,13 @@ main() {
   local args=()
   if [[ "$cmd" == exec ]]; then
     # Everything after I belongs to CMD, so --prefix may only come before I.
-    if (($# >= 2)) && [[ "$1" == --prefix ]]; then set_prefix "$2"; shift 2; fi
+    if (($# >= 2)) && [[ "$1" == --prefix ]]; then
+      set_prefix "$2"
+      shift 2
+    elif (($# >= 1)) && [[ "$1" == --prefix=* ]]; then
+      set_prefix "${1#--prefix=}"
+      shift
+    fi
     args=("$@")
   else
     while (($# > 0)); do
@@ -353,15 +361,13 @@ main() {
     down | clear) want=0 ;;
     cluster-file) ((${#args[@]} == 3)) && args=("${args[0]}" "${args[1]}" "$DEFAULT_TEMPLATE" "${args[2]}"); want=4 ;;
     exec) want=-1 ;;
-    *) usage >&2; die "unknown command '$cmd'" ;;
+    *) die "unknown command '$cmd' (see -h)" ;;
   esac
   if ((want >= 0 && ${#args[@]} != want)); then
-    usage >&2
-    die "$cmd: wrong number of arguments"
+    die "$cmd: wrong number of arguments (see -h)"
   fi
   if [[ "$cmd" == exec ]] && ((${#args[@]} < 2)); then
-    usage >&2
-    die "exec: want I CMD..."
+    die "exec: want I CMD... (see -h)"
   fi
 
   if [[ "$cmd" == cluster-file ]]; then
@@ -370,7 +376,7 @@ main() {
   fi
   need_root "$cmd"
   case "$cmd" in
-    loss | dup | clear) ensure_packages iproute2 nftables ;;
+    loss | dup) ensure_packages iproute2 nftables ;;
     *) ensure_packages iproute2 ;;
   esac
   case "$cmd" in

@@ -121,6 +121,11 @@ class Engine {
   uint32_t node_id() const { return options_.node_id; }
   // Largest payload one frame carries on this port.
   uint32_t max_frame_payload() const { return max_frame_payload_; }
+  // The longest message the window lets through: all its frames must fit in
+  // flight at once.
+  uint64_t max_message_bytes() const {
+    return uint64_t{options_.window_frames} * max_frame_payload_;
+  }
   const PortCounters& port_counters() const { return port_counters_; }
   // nullptr for a node that is not a peer.
   const PeerCounters* peer_counters(uint32_t node) const;

@@ -107,7 +107,7 @@ Result SegmentService::Put(ImportConnection& connection, uint64_t offset,
   do {
     if (issued - settled == kPutsInFlight) settle_oldest();
     if (result != Result::kOk) break;
-    const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
+    const size_t chunk = std::min<size_t>(MaxChunk(), data.size() - at);
     Completion& completion = acked[issued++ % kPutsInFlight];
     const Result sent = engine_->SendMessage(
         connection.exporter_node, wire::FrameType::kPut, connection.segment_id,
@@ -127,7 +127,7 @@ Result SegmentService::PutWithoutWaiting(ImportConnection& connection,
                                          absl::Span<const uint8_t> data) {
   size_t at = 0;
   do {
-    const size_t chunk = std::min<size_t>(kMaxChunk, data.size() - at);
+    const size_t chunk = std::min<size_t>(MaxChunk(), data.size() - at);
     const Result sent = engine_->SendMessage(
         connection.exporter_node, wire::FrameType::kPut, connection.segment_id,
         offset + at, connection.token, data.subspan(at, chunk), nullptr);
@@ -187,7 +187,7 @@ Result SegmentService::Get(ImportConnection& connection, uint64_t offset,
     PendingReply batch[kGetsInFlight];
     size_t n = 0;
     for (; n < kGetsInFlight && (n == 0 || at < into.size()); ++n) {
-      const size_t chunk = std::min<size_t>(kMaxChunk, into.size() - at);
+      const size_t chunk = std::min<size_t>(MaxChunk(), into.size() - at);
       batch[n].peer = connection.exporter_node;
       batch[n].into = into.data() + at;
       batch[n].length = static_cast<uint32_t>(chunk);

@@ -29,7 +29,7 @@ void SegmentService::OnGet(uint32_t peer, const wire::FrameHeader& header,
 bool SegmentService::SendGetReply(const Deferred& get) {
   Result result = Result::kMalformed;
   absl::Span<const uint8_t> data;
-  if (get.get_length <= kMaxChunk) {
+  if (get.get_length <= MaxChunk()) {
     const ExportTable::Access access =
         table_.CheckAccess(get.segment_id, ImporterKey{get.peer, get.token},
                            /*write=*/false, get.offset, get.get_length);

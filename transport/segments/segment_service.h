@@ -14,6 +14,7 @@
 #ifndef RSM_TRANSPORT_SEGMENTS_SEGMENT_SERVICE_H_
 #define RSM_TRANSPORT_SEGMENTS_SEGMENT_SERVICE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -54,6 +55,7 @@ struct SegmentCounters {
 class SegmentService : public MessageSink, public SegmentBackend {
  public:
   // Largest piece one PUT or GET message carries; longer accesses are split.
+  // A small window (window_frames) makes it smaller: MaxChunk().
   static constexpr uint32_t kMaxChunk = 64 * 1024;
   // How long an application thread waits for a reply that the liveness
   // rules have not already bounded (a peer that answers but never replies).
@@ -202,6 +204,10 @@ class SegmentService : public MessageSink, public SegmentBackend {
                            absl::Time deadline,
                            absl::FunctionRef<void()> cancel);
   uint32_t NextToken();
+  size_t MaxChunk() const {
+    return static_cast<size_t>(
+        std::min<uint64_t>(kMaxChunk, engine_->max_message_bytes()));
+  }
 
   Engine* engine_ = nullptr;
   // Set when Start made the engine; stopped before the service goes.

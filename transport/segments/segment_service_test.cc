@@ -245,13 +245,17 @@ TwoNodes::Counts TwoNodes::CountsOn(int node) {
 // ---------------------------------------------------------------------------
 // Data path: puts and gets of every size class land byte for byte.
 
-void RoundTrip() {
+// With `window_frames` in flight per peer (a window under 64 KiB of frames
+// makes every longer access more, smaller messages).
+void RoundTrip(uint32_t window_frames) {
   ASSERT_TRUE(InitTestEal("segrt"));
   constexpr uint64_t kLength = 2 * 1024 * 1024 + 4096 + 123;
   Guarded memory(kLength);
   std::vector<uint8_t> model = memory.buffer;  // guards included
   ImportConnection connection;
-  auto nodes = TwoNodes::Start("segrt");
+  auto nodes = TwoNodes::Start("segrt", [&](EngineOptions& options) {
+    options.window_frames = window_frames;
+  });
   ASSERT_NE(nodes, nullptr);
   SegmentService& importer = nodes->service(kImporter);
 
@@ -336,7 +340,12 @@ void RoundTrip() {
 }
 
 TEST(SegmentService, PutAndGetRoundTripEverySize) {
-  EXPECT_TRUE(RunInChildProcess(RoundTrip));
+  EXPECT_TRUE(
+      RunInChildProcess([] { RoundTrip(EngineSettings().window_frames); }));
+}
+
+TEST(SegmentService, PutAndGetRoundTripWithASmallWindow) {
+  EXPECT_TRUE(RunInChildProcess([] { RoundTrip(8); }));
 }
 
 // ---------------------------------------------------------------------------
