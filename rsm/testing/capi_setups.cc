@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 #include <ostream>
 #include <random>
 #include <string>
@@ -43,6 +44,21 @@ bool InitEalKeepingAffinity(const char* prefix) {
   return up;
 }
 
+// One node whose dpdk0 is a net_null port, written where the test may
+// write and named by RSM_CONFIG.
+void UseNullPortCluster() {
+  const char* dir = getenv("TEST_TMPDIR");
+  const std::string path = absl::StrCat(dir != nullptr ? dir : "/tmp",
+                                        "/nullport", getpid(), ".ini");
+  std::ofstream(path) << "[cluster]\nnode_id = 1\n\n[eal]\nargs = --no-huge "
+                         "--no-pci -m 256 --no-shconf --no-telemetry "
+                         "--file-prefix=rsmnull"
+                      << getpid()
+                      << " -l 0 --log-level=*:warning\n\n"
+                         "[controller.dpdk0]\ndevice = net_null0,no-rx=1\n";
+  setenv("RSM_CONFIG", path.c_str(), 1);
+}
+
 }  // namespace
 
 std::string SetupName(SetupKind kind) {
@@ -53,6 +69,10 @@ std::string SetupName(SetupKind kind) {
       return "Dpdk0";
     case SetupKind::kTwoNodes:
       return "TwoNodes";
+    case SetupKind::kTwoNodesCaller:
+      return "TwoNodesCaller";
+    case SetupKind::kNullPort:
+      return "NullPort";
   }
   return "Unknown";
 }
@@ -66,14 +86,17 @@ void PrintTo(SetupKind kind, std::ostream* os) { *os << SetupName(kind); }
 std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
   std::unique_ptr<Nodes> nodes(new Nodes());
   nodes->kind_ = kind;
-  if (kind == SetupKind::kTwoNodes) {
+  if (kind == SetupKind::kTwoNodes || kind == SetupKind::kTwoNodesCaller) {
     const std::string prefix = absl::StrCat("rsmcapi", getpid());
     if (!InitEalKeepingAffinity(prefix.c_str())) {
       ADD_FAILURE() << "EAL initialisation failed";
       return nullptr;
     }
+    const bool caller = kind == SetupKind::kTwoNodesCaller;
     absl::StatusOr<std::unique_ptr<TwoNodeControllers>> two =
-        TwoNodeControllers::Create("capi");
+        TwoNodeControllers::Create("capi", [&](transport::EngineOptions& o) {
+          if (caller) o.progress = transport::Progress::kCaller;
+        });
     if (!two.ok()) {
       ADD_FAILURE() << "two nodes: " << two.status();
       return nullptr;
@@ -85,7 +108,11 @@ std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
     nodes->importer_node_ = 1;
     return nodes;
   }
-  unsetenv("RSM_CONFIG");  // the embedded default
+  if (kind == SetupKind::kNullPort) {
+    UseNullPortCluster();
+  } else {
+    unsetenv("RSM_CONFIG");  // the embedded default
+  }
   char name[16];
   std::strcpy(name, kind == SetupKind::kLoopback ? "loopback" : "dpdk0");
   rsmapi_controller_handle_t controller = nullptr;

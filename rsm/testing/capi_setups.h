@@ -6,7 +6,12 @@
 //    that loops back to itself: a same-node import crosses the whole
 //    protocol;
 //  - kTwoNodes: node 2 exports and node 1 imports, on cross-connected
-//    net_ring ports (two_nodes.h).
+//    net_ring ports (two_nodes.h);
+//  - kTwoNodesCaller: the same with caller-driven progress (waiting callers
+//    drive the engines; a backstop thread serves the exporter);
+//  - kNullPort: a same-node import on a net_null port, which drops every
+//    frame it is given: only the engine's own delivery to this node makes
+//    it work, as on af_packet, tap, memif or a NIC.
 // Each case runs in a forked child (RunOn): DPDK's EAL can be initialised
 // once per process, and every case starts with empty handle tables.
 #ifndef RSM_TESTING_CAPI_SETUPS_H_
@@ -25,15 +30,22 @@
 
 namespace rsm::testing {
 
-enum class SetupKind { kLoopback, kDpdk0, kTwoNodes };
+enum class SetupKind {
+  kLoopback,
+  kDpdk0,
+  kTwoNodes,
+  kTwoNodesCaller,
+  kNullPort
+};
 
 inline const std::vector<SetupKind>& AllSetups() {
   static const auto* const all = new std::vector<SetupKind>{
-      SetupKind::kLoopback, SetupKind::kDpdk0, SetupKind::kTwoNodes};
+      SetupKind::kLoopback, SetupKind::kDpdk0, SetupKind::kTwoNodes,
+      SetupKind::kTwoNodesCaller, SetupKind::kNullPort};
   return *all;
 }
 
-// "Loopback", "Dpdk0", "TwoNodes".
+// "Loopback", "Dpdk0", "TwoNodes", "TwoNodesCaller", "NullPort".
 std::string SetupName(SetupKind kind);
 // For INSTANTIATE_TEST_SUITE_P.
 std::string SetupParamName(const ::testing::TestParamInfo<SetupKind>& info);
@@ -64,7 +76,7 @@ class Nodes {
   // rsm_memseg_import_map reaches the exporter's memory: the importer is
   // the exporting process on the same controller (loopback, dpdk0). On two
   // nodes the segment is remote and cannot be mapped.
-  bool can_map() const { return kind_ != SetupKind::kTwoNodes; }
+  bool can_map() const { return exporter_node_ == importer_node_; }
   // kTwoNodes only; nullptr otherwise.
   TwoNodeControllers* two_nodes() const { return two_nodes_.get(); }
 

@@ -292,6 +292,8 @@ void Engine::FailEverything() {
   }
   for (rte_mbuf* frame : tx_queue_) FreeFrame(frame);
   tx_queue_.clear();
+  for (rte_mbuf* frame : local_frames_) rte_pktmbuf_free(frame);
+  local_frames_.clear();
 }
 
 }  // namespace rsm::transport

@@ -185,6 +185,11 @@ class Engine {
   // rte_eth_rx_burst on our queue, guarded where the driver needs it
   // (burst_guard.h).
   uint16_t ReceiveFromPort(rte_mbuf** frames, uint16_t count);
+
+  // local_delivery.cc: frames addressed to this node never reach the port;
+  // they come back through the receive path on the next iteration.
+  uint16_t DivertFramesToThisNode(rte_mbuf** frames, uint16_t count);
+  bool ReceiveFramesFromThisNode();
   void Dispatch(rte_mbuf* frame);
   // on_hello.cc
   void OnHello(PeerSession& session, const wire::FrameHeader& header);
@@ -262,6 +267,8 @@ class Engine {
   static constexpr uint16_t kBurst = 32;
   // Frames to transmit at the end of this iteration.
   std::vector<rte_mbuf*> tx_queue_;
+  // Frames this node sent itself, to be received next iteration.
+  std::vector<rte_mbuf*> local_frames_;
   uint64_t last_timers_tsc_ = 0;
 
   std::atomic<bool> driving_{false};

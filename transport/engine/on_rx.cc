@@ -32,7 +32,7 @@ bool Engine::ReceiveBurst() {
   // A few bursts per iteration while they come full, so a queue fed by
   // several peers is drained faster than they fill it.
   constexpr int kMaxBursts = 4;
-  bool received = false;
+  bool received = ReceiveFramesFromThisNode();
   for (int burst = 0; burst < kMaxBursts; ++burst) {
     rte_mbuf* frames[2 * kBurst];
     const uint16_t got = ReceiveFromPort(frames, kBurst);

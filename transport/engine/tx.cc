@@ -108,6 +108,7 @@ bool Engine::FlushTx() {
       n = tx_faults_->Apply(burst, n, 2 * kBurst, NowMicros());
     }
     for (uint16_t i = 0; i < n; ++i) ReleaseFrame(burst[i]);
+    n = DivertFramesToThisNode(burst, n);
     const uint16_t sent = TransmitToPort(burst, n);
     if (sent < n) {
       // Lost like on a wire: sequenced frames go again on retransmission.
