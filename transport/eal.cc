@@ -50,10 +50,21 @@ absl::Status InitializeEal(const ClusterConfig& config) {
 
 }  // namespace
 
+namespace eal_internal {
+std::atomic<bool> forked_after_eal{false};
+}  // namespace eal_internal
+
 absl::Status EnsureEalInitialized(const ClusterConfig& config) {
   absl::MutexLock lock(&eal_mutex);
   if (eal_result == nullptr) {
     eal_result = new absl::Status(InitializeEal(config));
+    if (eal_result->ok()) {
+      // Only an async-signal-safe store in the child: it may have been
+      // forked while another thread held any lock.
+      pthread_atfork(nullptr, nullptr, [] {
+        eal_internal::forked_after_eal.store(true, std::memory_order_relaxed);
+      });
+    }
   }
   return *eal_result;
 }

@@ -1,6 +1,8 @@
 #ifndef RSM_TRANSPORT_EAL_H_
 #define RSM_TRANSPORT_EAL_H_
 
+#include <atomic>
+
 #include "absl/status/status.h"
 #include "transport/config.h"
 
@@ -14,6 +16,18 @@ namespace rsm::transport {
 // EAL pins the calling thread to its main lcore; that thread belongs to the
 // application, so its CPU affinity is restored afterwards.
 absl::Status EnsureEalInitialized(const ClusterConfig& config);
+
+namespace eal_internal {
+extern std::atomic<bool> forked_after_eal;
+}  // namespace eal_internal
+
+// True in a child that fork() made after this process brought EAL up. EAL,
+// its ports, its shared memory and the engine threads belong to the parent
+// (DPDK does not survive a fork), so the child must not touch them: its
+// engines report themselves stopped, and no DPDK controller can be opened.
+inline bool ForkedAfterEal() {
+  return eal_internal::forked_after_eal.load(std::memory_order_relaxed);
+}
 
 }  // namespace rsm::transport
 

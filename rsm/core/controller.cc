@@ -10,6 +10,7 @@
 #include "rsm/core/rsm_status.h"
 #include "rsm/core/runtime.h"
 #include "rsm/loopback/loopback_backend.h"
+#include "transport/eal.h"
 #include "transport/engine/engine_config.h"
 #include "transport/log.h"
 #include "transport/segments/segment_service.h"
@@ -25,6 +26,15 @@ void StopEngines() { ControllerRegistry::Instance().StopEngines(); }
 void StopEnginesAtExit() {
   static const bool registered = std::atexit(StopEngines) == 0;
   (void)registered;
+}
+
+// DPDK does not survive fork(): a child of a process that brought EAL up
+// can use the loopback controller only.
+RsmStatus CheckDpdkUsable() {
+  if (!transport::ForkedAfterEal()) return RsmSuccess();
+  return RsmError(RSMERR_CTLR_NOT_PRESENT,
+                  "DPDK controllers belong to the process that opened them, "
+                  "not to a child it forked; exec a new program instead");
 }
 
 }  // namespace
@@ -49,6 +59,9 @@ RsmStatusOr<Controller*> ControllerRegistry::Acquire(absl::string_view name) {
   absl::MutexLock lock(&mutex_);
   for (const std::unique_ptr<Controller>& controller : controllers_) {
     if (controller->name() == canonical) {
+      if (controller->kind() == Controller::Kind::kDpdk) {
+        RSM_RETURN_IF_ERROR(CheckDpdkUsable());
+      }
       ++controller->references_;
       return controller.get();
     }
@@ -78,6 +91,7 @@ RsmStatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
         RSMERR_CTLR_NOT_PRESENT,
         absl::StrCat("no controller named '", name, "' in ", config->source));
   }
+  RSM_RETURN_IF_ERROR(CheckDpdkUsable());
   RSM_RETURN_IF_ERROR(BringUpEal(*config));
   RSM_ASSIGN_OR_RETURN(transport::PortInfo port,
                        LocalPort(*config, *controller_config));

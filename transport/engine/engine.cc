@@ -254,6 +254,8 @@ std::optional<Result> Engine::Wait(Completion& completion,
 }
 
 void Engine::Stop() {
+  // A forked child has neither the thread to join nor a port of its own.
+  if (ForkedAfterEal()) return;
   if (stopped_.exchange(true, std::memory_order_acq_rel)) return;
   thread_should_run_.store(false, std::memory_order_release);
   WakeIfNapping();

@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "transport/eal.h"
 #include "transport/engine/completion.h"
 #include "transport/engine/counters.h"
 #include "transport/engine/engine_options.h"
@@ -109,7 +110,11 @@ class Engine {
   // flight or queued completes with kEngineStopped, the port is stopped,
   // and later sends fail at once. Any thread; idempotent.
   void Stop();
-  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+  // Also true in a child forked after EAL came up (ForkedAfterEal): the
+  // engine is the parent's, and the child gets kEngineStopped from it.
+  bool stopped() const {
+    return stopped_.load(std::memory_order_acquire) || ForkedAfterEal();
+  }
   // A stop that first lets what is under way finish, for a process that
   // exits: waits (up to `at_most`) until every established session has
   // nothing queued, in flight or left to acknowledge, then Stop().

@@ -51,7 +51,7 @@ void Engine::StopWhenQuiet(absl::Duration at_most) {
 }
 
 void Engine::ClosePort() {
-  if (stopped()) rte_eth_dev_close(options_.port_id);
+  if (stopped() && !ForkedAfterEal()) rte_eth_dev_close(options_.port_id);
 }
 
 }  // namespace rsm::transport
