@@ -139,6 +139,32 @@ TEST_P(SignalTest, PostFromARevokedImportIsConnAborted) {
   });
 }
 
+// A waiter on an import whose connection ends is woken with the connection
+// error, not left until its timeout; events posted before stay takeable.
+TEST_P(SignalTest, WaitOnAnImportWhoseConnectionEndsIsConnAborted) {
+  RunCase([](Nodes& nodes) {
+    Imported segment(nodes);
+    ASSERT_TRUE(segment.ok());
+    ASSERT_EQ(rsm_intr_signal_post(segment.exported(), 0), RSM_SUCCESS);
+    std::atomic<int> waited{-1};
+    std::thread waiter([&] {
+      // Takes the pending event, then sleeps for the next one.
+      int rc = rsm_intr_signal_wait(segment.imported(), 10000);
+      if (rc == RSM_SUCCESS)
+        rc = rsm_intr_signal_wait(segment.imported(), 30000);
+      waited.store(rc);
+    });
+    absl::SleepFor(absl::Milliseconds(50));
+    const absl::Time unpublished = absl::Now();
+    ASSERT_EQ(rsm_memseg_export_unpublish(segment.exported()), RSM_SUCCESS);
+    waiter.join();
+    EXPECT_EQ(waited.load(), RSMERR_CONN_ABORTED);
+    // Well before the 30 s timeout: woken by the revoke, not timed out.
+    EXPECT_LT(absl::Now() - unpublished, absl::Seconds(10));
+    EXPECT_EQ(rsm_intr_signal_wait(segment.imported(), 0), RSMERR_CONN_ABORTED);
+  });
+}
+
 TEST_P(SignalTest, WaitRefusesBadHandles) {
   RunCase([](Nodes& nodes) {
     EXPECT_EQ(rsm_intr_signal_wait(nullptr, 0), RSMERR_BAD_SEG_HNDL);

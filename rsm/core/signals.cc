@@ -120,6 +120,9 @@ RsmStatus SignalWait(void* memseg, int timeout) {
       return RsmError(RSMERR_TIMEOUT, "no event within the timeout");
     case EventCounter::WaitResult::kInterrupted:
       return RsmError(RSMERR_INTERRUPTED, "a signal interrupted the wait");
+    case EventCounter::WaitResult::kClosed:
+      return RsmError(RSMERR_CONN_ABORTED,
+                      "the connection was lost while waiting");
   }
   return RsmError(RSMERR_INTERNAL_ERROR, "unknown wait result");
 }

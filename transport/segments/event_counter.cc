@@ -26,7 +26,14 @@ absl::StatusOr<std::unique_ptr<EventCounter>> EventCounter::Create() {
 }
 
 EventCounter::~EventCounter() {
+  Close();
   close(read_fd_);
+}
+
+void EventCounter::Close() {
+  absl::MutexLock lock(&post_mutex_);
+  if (closed_) return;
+  closed_ = true;
   close(write_fd_);
 }
 
@@ -37,17 +44,21 @@ int EventCounter::pending() const {
 
 bool EventCounter::Post(bool accumulate) {
   absl::MutexLock lock(&post_mutex_);
-  if (!accumulate && pending() > 0) return false;
+  // Closed, the descriptor number may already name another file.
+  if (closed_ || (!accumulate && pending() > 0)) return false;
   const char event = 1;
   // Non-blocking: a full pipe (kCapacity events pending) drops the event
   // rather than stall the poster, which may be an engine thread.
   return write(write_fd_, &event, 1) == 1;
 }
 
-bool EventCounter::TryConsume() {
+int EventCounter::TakeOne() {
   char event;
-  return read(read_fd_, &event, 1) == 1;
+  const ssize_t got = read(read_fd_, &event, 1);
+  return got == 1 ? 1 : got == 0 ? 0 : -1;
 }
+
+bool EventCounter::TryConsume() { return TakeOne() == 1; }
 
 EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout) {
   // A post usually lands within a few microseconds of a busy peer's; a
@@ -56,13 +67,17 @@ EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout) {
   // poll(2) takes an int of milliseconds; long timeouts sleep in steps.
   constexpr int64_t kLongestSleepMs = int64_t{3600} * 1000;
   for (int i = 0; i < kSpins; ++i) {
-    if (TryConsume()) return WaitResult::kConsumed;
+    const int taken = TakeOne();
+    if (taken == 1) return WaitResult::kConsumed;
+    if (taken == 0) return WaitResult::kClosed;
   }
   const absl::Time deadline = timeout == absl::InfiniteDuration()
                                   ? absl::InfiniteFuture()
                                   : absl::Now() + timeout;
   while (true) {
-    if (TryConsume()) return WaitResult::kConsumed;
+    const int taken = TakeOne();
+    if (taken == 1) return WaitResult::kConsumed;
+    if (taken == 0) return WaitResult::kClosed;
     int wait_ms = -1;
     if (deadline != absl::InfiniteFuture()) {
       const absl::Duration left = deadline - absl::Now();

@@ -36,9 +36,17 @@ class EventCounter {
   // Takes one pending event without waiting; false if there is none.
   bool TryConsume();
 
-  enum class WaitResult { kConsumed, kTimedOut, kInterrupted };
+  // Ends the counter (its connection ended): the events pending can still
+  // be taken, and after them every wait returns kClosed at once and poll(2)
+  // reports the descriptor readable (end of file), so no waiter sleeps on a
+  // segment that can no longer be signalled. Later posts are dropped.
+  // Idempotent; any thread.
+  void Close();
+
+  enum class WaitResult { kConsumed, kTimedOut, kInterrupted, kClosed };
   // Takes one event, waiting up to `timeout` (absl::InfiniteDuration() for
   // ever): a short spin, then asleep in poll(2) until the pipe is readable.
+  // kClosed once the counter is closed and empty.
   // A signal delivered to the thread while it sleeps ends the wait
   // (kInterrupted), as EINTR ended Solaris's.
   WaitResult Wait(absl::Duration timeout);
@@ -52,8 +60,12 @@ class EventCounter {
   EventCounter(int read_fd, int write_fd)
       : read_fd_(read_fd), write_fd_(write_fd) {}
 
+  // 1: took an event; 0: closed and empty; -1: none pending.
+  int TakeOne();
+
   const int read_fd_;
   const int write_fd_;
+  bool closed_ ABSL_GUARDED_BY(post_mutex_) = false;
   // Serializes posts, so "none pending" and the write are one step for
   // RSM_SIGPOST_NO_ACCUMULATE. Waiters never take it.
   absl::Mutex post_mutex_;

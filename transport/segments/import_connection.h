@@ -42,9 +42,15 @@ struct ImportConnection {
   }
   // Moves from kConnected to `ended`; a connection that already ended keeps
   // its first reason.
+  // Its signal waiters are woken (the counter closes): nothing can signal
+  // an import whose connection has ended.
   void End(ConnectionState ended) {
     ConnectionState expected = ConnectionState::kConnected;
-    state.compare_exchange_strong(expected, ended, std::memory_order_acq_rel);
+    if (state.compare_exchange_strong(expected, ended,
+                                      std::memory_order_acq_rel) &&
+        events != nullptr) {
+      events->Close();
+    }
   }
 };
 
