@@ -43,11 +43,9 @@ void ImportOwnPage(rsmapi_controller_handle_t controller, rsm_memseg_id_t id,
             RSM_SUCCESS);
 }
 
-char* Name(const char* name) {
-  static char buffer[32];
-  std::strcpy(buffer, name);
-  return buffer;
-}
+// rsm_get_controller takes a char*, not a const one.
+char kDpdk0[] = "dpdk0";
+char kLoopback[] = "loopback";
 
 // What the child of a process with dpdk0 open may and may not do. Exits 0
 // when all went as expected, 1 otherwise.
@@ -61,11 +59,10 @@ char* Name(const char* name) {
   ok &= rsm_memseg_import_get(parents_import, 0, &word, sizeof word) ==
         RSMERR_CONN_ABORTED;
   rsmapi_controller_handle_t controller = nullptr;
-  ok &=
-      rsm_get_controller(Name("dpdk0"), &controller) == RSMERR_CTLR_NOT_PRESENT;
+  ok &= rsm_get_controller(kDpdk0, &controller) == RSMERR_CTLR_NOT_PRESENT;
   ok &= absl::Now() - start < absl::Seconds(2);
   // loopback needs no DPDK.
-  ok &= rsm_get_controller(Name("loopback"), &controller) == RSM_SUCCESS;
+  ok &= rsm_get_controller(kLoopback, &controller) == RSM_SUCCESS;
   SelfImport local;
   ImportOwnPage(controller, 0x400010, &local);
   ok &= local.imported != nullptr &&
@@ -82,7 +79,7 @@ TEST(Fork, ChildGetsCleanErrorsAndTheParentCarriesOn) {
   EXPECT_TRUE(RunInChildProcess([] {
     unsetenv("RSM_CONFIG");  // the embedded default: dpdk0 on net_ring
     rsmapi_controller_handle_t controller = nullptr;
-    ASSERT_EQ(rsm_get_controller(Name("dpdk0"), &controller), RSM_SUCCESS);
+    ASSERT_EQ(rsm_get_controller(kDpdk0, &controller), RSM_SUCCESS);
     SelfImport self;
     ImportOwnPage(controller, 0x400001, &self);
     uint64_t word = 7;

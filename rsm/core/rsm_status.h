@@ -74,7 +74,10 @@ class [[nodiscard]] RsmStatusOr {
     }                                                      \
   } while (0)
 
-// `lhs = value of expr` (an RsmStatusOr), or returns its status.
+// `lhs = value of expr` (an RsmStatusOr), or returns its status. `lhs` may
+// declare a variable (`Controller* controller`), so it cannot be
+// parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define RSM_ASSIGN_OR_RETURN(lhs, expr) \
   RSM_ASSIGN_OR_RETURN_IMPL_(RSM_STATUS_CONCAT_(rsm_or_, __LINE__), lhs, expr)
 #define RSM_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
@@ -83,5 +86,6 @@ class [[nodiscard]] RsmStatusOr {
   lhs = std::move(*result)
 #define RSM_STATUS_CONCAT_(a, b) RSM_STATUS_CONCAT_INNER_(a, b)
 #define RSM_STATUS_CONCAT_INNER_(a, b) a##b
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // RSM_CORE_RSM_STATUS_H_

@@ -19,8 +19,9 @@ DropReason ReasonFor(wire::DecodeStatus status) {
 }  // namespace
 
 uint16_t Engine::ReceiveFromPort(rte_mbuf** frames, uint16_t count) {
-  if (!guard_bursts_)
+  if (!guard_bursts_) {
     return rte_eth_rx_burst(options_.port_id, 0, frames, count);
+  }
   bool faulted = false;
   const uint16_t got =
       GuardedRxBurst(options_.port_id, frames, count, &faulted);

@@ -84,8 +84,9 @@ void Engine::FlushAcks() {
 }
 
 uint16_t Engine::TransmitToPort(rte_mbuf** frames, uint16_t count) {
-  if (!guard_bursts_)
+  if (!guard_bursts_) {
     return rte_eth_tx_burst(options_.port_id, 0, frames, count);
+  }
   bool faulted = false;
   const uint16_t sent =
       GuardedTxBurst(options_.port_id, frames, count, &faulted);
