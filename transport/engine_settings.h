@@ -51,9 +51,11 @@ struct EngineSettings {
   absl::Duration heartbeat_interval = absl::Milliseconds(10);
   // A peer silent this long is unreachable: its requests fail.
   absl::Duration unreachable_after = absl::Milliseconds(100);
-  // Longest nap of an idle engine (and of the caller mode's background
-  // thread between looks): bounds how late an idle node notices a frame.
-  absl::Duration idle_sleep = absl::Microseconds(200);
+  // Longest nap of an idle engine (naps start at 50 us and double while it
+  // stays idle), and the caller mode's background thread's pause between
+  // looks: bounds how late an idle node notices a frame from a peer. A
+  // request from this node wakes a napping engine at once.
+  absl::Duration idle_sleep = absl::Milliseconds(1);
 };
 
 // Whether `key` is an [engine] key.

@@ -9,6 +9,8 @@
 #include <rte_pause.h>
 #include <sched.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "transport/engine/engine.h"
 #include "transport/engine/futex.h"
@@ -20,6 +22,9 @@ namespace {
 // enough to cover the gaps of a busy request-reply exchange, short enough
 // that an idle node gives its core back.
 constexpr absl::Duration kSpinBeforeNap = absl::Microseconds(50);
+// Naps start short, for traffic that comes back soon, and double up to
+// EngineSettings::idle_sleep while the engine stays idle.
+constexpr absl::Duration kFirstNap = absl::Microseconds(50);
 
 // A thread that is not an EAL lcore registers as one for as long as it
 // drives, so it gets mempool caches.
@@ -80,16 +85,19 @@ void Engine::DriveUntilStopped() {
   AcquireDriver();
   const uint64_t spin_tsc = ToTsc(kSpinBeforeNap);
   uint64_t idle_since = 0;
+  absl::Duration nap = kFirstNap;
   while (thread_should_run_.load(std::memory_order_acquire)) {
     if (RunOnce()) {
       idle_since = 0;
+      nap = kFirstNap;
     } else if (idle_since == 0) {
       idle_since = now_tsc_;
     } else if (now_tsc_ - idle_since < spin_tsc) {
       rte_pause();
     } else {
-      NapUntilWoken(options_.idle_sleep);
-      idle_since = 0;
+      // Still idle after a nap: straight back to a longer one, no spin.
+      NapUntilWoken(std::min(nap, options_.idle_sleep));
+      nap *= 2;
     }
   }
   ReleaseDriver();
