@@ -20,6 +20,9 @@ void Engine::SendSequenced(PeerSession& session, rte_mbuf* frame) {
   const uint64_t seq = session.next_seq++;
   header.seq = SequenceToWire(seq);
   header.ack = SequenceToWire(session.delivered);
+  // The ack rides along: a separate ACK is needed only for what a sequenced
+  // frame cannot say (frames received beyond a gap, its selective bits).
+  if (session.EarlyFrames() == 0) session.ack_due = false;
   header.src_incarnation = session.my_incarnation;
   header.dst_incarnation = session.peer_incarnation;
   MetaOf(frame).sent_tsc = Now();
