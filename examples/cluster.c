@@ -56,6 +56,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "example_util.h"
+
 #define SEGMENT_ID 0x400200u
 #define CONTROLLER "dpdk0"
 #define DEFAULT_TIMEOUT_MS 30000
@@ -73,47 +75,6 @@ static rsm_node_id_t self; /* this node, for messages; 0 until known */
 
 /* ---- Error reporting --------------------------------------------------- */
 
-static const char *rsm_error_name(int code) {
-#define NAME(c) \
-  case c:       \
-    return #c
-  switch (code) {
-    NAME(RSM_SUCCESS);
-    NAME(RSMERR_BAD_CTLR_HNDL);
-    NAME(RSMERR_CTLR_NOT_PRESENT);
-    NAME(RSMERR_BAD_SEG_HNDL);
-    NAME(RSMERR_SEG_ALREADY_PUBLISHED);
-    NAME(RSMERR_SEG_NOT_PUBLISHED);
-    NAME(RSMERR_SEG_NOT_PUBLISHED_TO_NODE);
-    NAME(RSMERR_SEG_NOT_CONNECTED);
-    NAME(RSMERR_BAD_ADDR);
-    NAME(RSMERR_BAD_MEM_ALIGNMENT);
-    NAME(RSMERR_BAD_OFFSET);
-    NAME(RSMERR_BAD_LENGTH);
-    NAME(RSMERR_BAD_ACL);
-    NAME(RSMERR_BAD_SEGID);
-    NAME(RSMERR_RESERVED_SEGID);
-    NAME(RSMERR_SEGID_IN_USE);
-    NAME(RSMERR_BAD_MODE);
-    NAME(RSMERR_BAD_PERMS);
-    NAME(RSMERR_PERM_DENIED);
-    NAME(RSMERR_INSUFFICIENT_RESOURCES);
-    NAME(RSMERR_INSUFFICIENT_MEM);
-    NAME(RSMERR_POLLFD_IN_USE);
-    NAME(RSMERR_BARRIER_UNINITIALIZED);
-    NAME(RSMERR_BARRIER_FAILURE);
-    NAME(RSMERR_REMOTE_NODE_UNREACHABLE);
-    NAME(RSMERR_CONN_ABORTED);
-    NAME(RSMERR_INTERRUPTED);
-    NAME(RSMERR_TIMEOUT);
-    NAME(RSMERR_BAD_CONF);
-    NAME(RSMERR_INTERNAL_ERROR);
-    default:
-      return "an RSMAPI error";
-  }
-#undef NAME
-}
-
 /* Prints "cluster: node <id>: <call> failed: <NAME> (<code>)", returns code. */
 static int report(const char *call, int code) {
   fprintf(stderr, "cluster: node %u: %s failed: %s (%d)\n", self, call,
@@ -122,28 +83,6 @@ static int report(const char *call, int code) {
 }
 
 /* ---- Tokens ------------------------------------------------------------ */
-
-static void store_le64(unsigned char *at, uint64_t value) {
-  int i;
-  for (i = 0; i < 8; ++i) at[i] = (unsigned char)(value >> (8 * i));
-}
-
-static uint64_t load_le64(const unsigned char *at) {
-  uint64_t value = 0;
-  int i;
-  for (i = 7; i >= 0; --i) value = (value << 8) | at[i];
-  return value;
-}
-
-static uint64_t fnv1a64(const unsigned char *data, size_t length) {
-  uint64_t hash = 14695981039346656037ull;
-  size_t i;
-  for (i = 0; i < length; ++i) {
-    hash ^= data[i];
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 static void make_token(unsigned char token[TOKEN_SIZE], uint64_t round,
                        uint64_t hop) {
@@ -169,33 +108,6 @@ static int check_token(const unsigned char *token, uint64_t round,
 }
 
 /* ---- Small helpers ----------------------------------------------------- */
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms) {
-  struct timespec ts;
-  ts.tv_sec = ms / 1000;
-  ts.tv_nsec = (ms % 1000) * 1000000L;
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
-
-/* Parses a whole decimal number in [min, max]. */
-static int parse_number(const char *text, unsigned long min, unsigned long max,
-                        unsigned long *out) {
-  char *end;
-  unsigned long value;
-  if (text == NULL || *text == '\0' || *text == '-') return -1;
-  errno = 0;
-  value = strtoul(text, &end, 10);
-  if (errno != 0 || *end != '\0' || value < min || value > max) return -1;
-  *out = value;
-  return 0;
-}
 
 struct options {
   unsigned long nodes;
@@ -355,21 +267,6 @@ static int run_ring(const struct options *o, rsm_memseg_export_handle_t mine,
   return RSM_SUCCESS;
 }
 
-static void print_counters(rsmapi_controller_handle_t controller) {
-  rsm_dpdk_counters_t c;
-  const int rc = rsm_dpdk_get_counters(controller, &c);
-  if (rc != RSM_SUCCESS) {
-    report("rsm_dpdk_get_counters", rc);
-    return;
-  }
-  printf(
-      "cluster: node %u: %s frames in %llu, out %llu, retransmitted %llu, "
-      "dropped %llu; puts applied %llu\n",
-      self, CONTROLLER, (unsigned long long)c.frames_in,
-      (unsigned long long)c.frames_out, (unsigned long long)c.retransmits,
-      (unsigned long long)c.frames_dropped, (unsigned long long)c.puts_applied);
-}
-
 static int run(const struct options *o) {
   static char controller_name[] = CONTROLLER;
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -427,7 +324,9 @@ static int run(const struct options *o) {
            o->rounds);
     result = 0;
   }
-  print_counters(controller);
+  char who[32];
+  snprintf(who, sizeof who, "cluster: node %u", self);
+  print_counters(who, controller, CONTROLLER);
 
   rc = rsm_memseg_import_disconnect(successor_segment);
   if (rc != RSM_SUCCESS) {

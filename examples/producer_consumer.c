@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "example_util.h"
+
 #define DEFAULT_SEGMENT_ID 0x400100u
 #define DEFAULT_RECORDS 1000ul
 #define MAX_RECORDS (1ul << 24) /* 1 GiB of records */
@@ -71,73 +73,6 @@
 
 /* ---- Error reporting --------------------------------------------------- */
 
-static const char *rsm_error_name(int code) {
-  switch (code) {
-    case RSM_SUCCESS:
-      return "RSM_SUCCESS";
-    case RSMERR_BAD_CTLR_HNDL:
-      return "RSMERR_BAD_CTLR_HNDL";
-    case RSMERR_CTLR_NOT_PRESENT:
-      return "RSMERR_CTLR_NOT_PRESENT";
-    case RSMERR_BAD_SEG_HNDL:
-      return "RSMERR_BAD_SEG_HNDL";
-    case RSMERR_SEG_ALREADY_PUBLISHED:
-      return "RSMERR_SEG_ALREADY_PUBLISHED";
-    case RSMERR_SEG_NOT_PUBLISHED:
-      return "RSMERR_SEG_NOT_PUBLISHED";
-    case RSMERR_SEG_NOT_PUBLISHED_TO_NODE:
-      return "RSMERR_SEG_NOT_PUBLISHED_TO_NODE";
-    case RSMERR_BAD_BARRIER_PTR:
-      return "RSMERR_BAD_BARRIER_PTR";
-    case RSMERR_BAD_ADDR:
-      return "RSMERR_BAD_ADDR";
-    case RSMERR_BAD_MEM_ALIGNMENT:
-      return "RSMERR_BAD_MEM_ALIGNMENT";
-    case RSMERR_BAD_LENGTH:
-      return "RSMERR_BAD_LENGTH";
-    case RSMERR_BAD_ACL:
-      return "RSMERR_BAD_ACL";
-    case RSMERR_BAD_SEGID:
-      return "RSMERR_BAD_SEGID";
-    case RSMERR_RESERVED_SEGID:
-      return "RSMERR_RESERVED_SEGID";
-    case RSMERR_SEGID_IN_USE:
-      return "RSMERR_SEGID_IN_USE";
-    case RSMERR_BAD_MODE:
-      return "RSMERR_BAD_MODE";
-    case RSMERR_PERM_DENIED:
-      return "RSMERR_PERM_DENIED";
-    case RSMERR_INSUFFICIENT_RESOURCES:
-      return "RSMERR_INSUFFICIENT_RESOURCES";
-    case RSMERR_INSUFFICIENT_MEM:
-      return "RSMERR_INSUFFICIENT_MEM";
-    case RSMERR_POLLFD_IN_USE:
-      return "RSMERR_POLLFD_IN_USE";
-    case RSMERR_BARRIER_UNINITIALIZED:
-      return "RSMERR_BARRIER_UNINITIALIZED";
-    case RSMERR_BARRIER_OPEN_FAILED:
-      return "RSMERR_BARRIER_OPEN_FAILED";
-    case RSMERR_BARRIER_NOT_OPENED:
-      return "RSMERR_BARRIER_NOT_OPENED";
-    case RSMERR_BARRIER_FAILURE:
-      return "RSMERR_BARRIER_FAILURE";
-    case RSMERR_REMOTE_NODE_UNREACHABLE:
-      return "RSMERR_REMOTE_NODE_UNREACHABLE";
-    case RSMERR_CONN_ABORTED:
-      return "RSMERR_CONN_ABORTED";
-    case RSMERR_INTERRUPTED:
-      return "RSMERR_INTERRUPTED";
-    case RSMERR_TIMEOUT:
-      return "RSMERR_TIMEOUT";
-    case RSMERR_INTERNAL_ERROR:
-      return "RSMERR_INTERNAL_ERROR";
-    case RSMERR_BAD_ARGS_ERRORS:
-      return "RSMERR_BAD_ARGS_ERRORS";
-    default:
-      return "an RSMAPI error";
-  }
-}
-
 static const char *role = "producer_consumer";
 
 /* Prints "<role>: <call> failed: <NAME> (<code>)" and returns the code. */
@@ -148,28 +83,6 @@ static int report(const char *call, int code) {
 }
 
 /* ---- Records ----------------------------------------------------------- */
-
-static void store_le64(unsigned char *at, uint64_t value) {
-  int i;
-  for (i = 0; i < 8; ++i) at[i] = (unsigned char)(value >> (8 * i));
-}
-
-static uint64_t load_le64(const unsigned char *at) {
-  uint64_t value = 0;
-  int i;
-  for (i = 7; i >= 0; --i) value = (value << 8) | at[i];
-  return value;
-}
-
-static uint64_t fnv1a64(const unsigned char *data, size_t length) {
-  uint64_t hash = 14695981039346656037ull;
-  size_t i;
-  for (i = 0; i < length; ++i) {
-    hash ^= data[i];
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 static void make_record(unsigned char record[RECORD_SIZE], uint64_t sequence) {
   int k;
@@ -198,33 +111,6 @@ static int check_record(const unsigned char *record, uint64_t sequence) {
 }
 
 /* ---- Small helpers ----------------------------------------------------- */
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms) {
-  struct timespec ts;
-  ts.tv_sec = ms / 1000;
-  ts.tv_nsec = (ms % 1000) * 1000000L;
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
-
-/* Parses a whole decimal or 0x-prefixed number in [min, max]. */
-static int parse_number(const char *text, unsigned long min, unsigned long max,
-                        unsigned long *out) {
-  char *end;
-  unsigned long value;
-  if (text == NULL || *text == '\0' || *text == '-') return -1;
-  errno = 0;
-  value = strtoul(text, &end, 0);
-  if (errno != 0 || *end != '\0' || value < min || value > max) return -1;
-  *out = value;
-  return 0;
-}
 
 struct options {
   int consumer; /* 1: consumer, 0: producer */
@@ -370,22 +256,6 @@ static int poll_for_signal(rsm_memseg_export_handle_t exported,
   return rc;
 }
 
-static void print_counters(rsmapi_controller_handle_t controller,
-                           const char *name) {
-  rsm_dpdk_counters_t c;
-  const int rc = rsm_dpdk_get_counters(controller, &c);
-  if (rc != RSM_SUCCESS) {
-    report("rsm_dpdk_get_counters", rc);
-    return;
-  }
-  printf(
-      "consumer: %s frames in %llu, out %llu, retransmitted %llu, dropped "
-      "%llu; puts applied %llu\n",
-      name, (unsigned long long)c.frames_in, (unsigned long long)c.frames_out,
-      (unsigned long long)c.retransmits, (unsigned long long)c.frames_dropped,
-      (unsigned long long)c.puts_applied);
-}
-
 static int run_consumer(const struct options *o) {
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
   const size_t used = (size_t)o->records * RECORD_SIZE;
@@ -469,7 +339,7 @@ static int run_consumer(const struct options *o) {
   } else {
     printf("consumer: FAILED: %lu bad record(s) of %lu\n", bad, o->records);
   }
-  print_counters(controller, o->controller);
+  print_counters("consumer", controller, o->controller);
 
 unpublish:
   /* Unpublishing disconnects any importer still connected. */
