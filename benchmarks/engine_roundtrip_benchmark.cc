@@ -64,6 +64,7 @@
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
 #include "transport/config.h"
+#include "transport/eal.h"
 #include "transport/engine/completion.h"
 #include "transport/engine/engine.h"
 #include "transport/engine/engine_options.h"
@@ -477,7 +478,11 @@ bool InitEal() {
                                    "--log-level=*:warning"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
-  return rte_eal_init(static_cast<int>(argv.size()), argv.data()) >= 0;
+  if (rte_eal_init(static_cast<int>(argv.size()), argv.data()) < 0) {
+    return false;
+  }
+  rsm::transport::RemoveEmptyRuntimeDir();
+  return true;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ absl::Status InitializeEal(const ClusterConfig& config) {
 
 }  // namespace
 
+void RemoveEmptyRuntimeDir() { rmdir(rte_eal_get_runtime_dir()); }
+
 namespace eal_internal {
 std::atomic<bool> forked_after_eal{false};
 }  // namespace eal_internal
@@ -59,6 +62,7 @@ absl::Status EnsureEalInitialized(const ClusterConfig& config) {
   if (eal_result == nullptr) {
     eal_result = new absl::Status(InitializeEal(config));
     if (eal_result->ok()) {
+      RemoveEmptyRuntimeDir();
       // Only an async-signal-safe store in the child: it may have been
       // forked while another thread held any lock.
       pthread_atfork(nullptr, nullptr, [] {

@@ -17,6 +17,12 @@ namespace rsm::transport {
 // application, so its CPU affinity is restored afterwards.
 absl::Status EnsureEalInitialized(const ClusterConfig& config);
 
+// EAL makes a runtime directory per --file-prefix (/var/run/dpdk/<prefix>)
+// even with --no-shconf, and never removes it. Call after rte_eal_init: an
+// empty one (--no-shconf leaves it empty) is removed at once, so nothing is
+// left behind however the process ends; one in use is kept.
+void RemoveEmptyRuntimeDir();
+
 namespace eal_internal {
 extern std::atomic<bool> forked_after_eal;
 }  // namespace eal_internal

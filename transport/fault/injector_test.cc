@@ -17,6 +17,7 @@
 #include "absl/functional/function_ref.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "transport/eal.h"
 #include "transport/testing/child_process.h"
 
 namespace rsm::transport {
@@ -37,13 +38,21 @@ constexpr uint16_t kCapacity = 64;
 // child process.
 void RunWithPool(absl::FunctionRef<void(rte_mempool*)> body) {
   const bool passed = RunInChildProcess([&] {
-    std::vector<std::string> args = {
-        "rsm", "--no-huge",   "--no-pci",           "-m",
-        "128", "--no-shconf", "--no-telemetry",     "--file-prefix=rsmfault",
-        "-l",  "0",           "--log-level=*:warning"};
+    std::vector<std::string> args = {"rsm",
+                                     "--no-huge",
+                                     "--no-pci",
+                                     "-m",
+                                     "128",
+                                     "--no-shconf",
+                                     "--no-telemetry",
+                                     "--file-prefix=rsmfault",
+                                     "-l",
+                                     "0",
+                                     "--log-level=*:warning"};
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     ASSERT_GE(rte_eal_init(static_cast<int>(argv.size()), argv.data()), 0);
+    RemoveEmptyRuntimeDir();
     // No per-lcore cache, so that the available count is exact.
     rte_mempool* pool =
         rte_pktmbuf_pool_create("fault_test", kPoolSize, 0, 0,

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "transport/eal.h"
 
 namespace rsm::testing {
 namespace {
@@ -32,7 +33,11 @@ bool InitTestEal(const char* file_prefix, const char* lcores) {
   std::vector<char*> argv;
   argv.reserve(args.size());
   for (std::string& arg : args) argv.push_back(arg.data());
-  return rte_eal_init(static_cast<int>(argv.size()), argv.data()) >= 0;
+  if (rte_eal_init(static_cast<int>(argv.size()), argv.data()) < 0) {
+    return false;
+  }
+  transport::RemoveEmptyRuntimeDir();
+  return true;
 }
 
 bool AllDone(const std::vector<transport::Completion>& completions) {
