@@ -39,19 +39,21 @@ uint16_t Engine::DivertFramesToThisNode(rte_mbuf** frames, uint16_t count) {
 
 bool Engine::ReceiveFramesFromThisNode() {
   if (local_frames_.empty()) return false;
-  std::vector<rte_mbuf*> arrived;
-  arrived.swap(local_frames_);
-  for (size_t at = 0; at < arrived.size(); at += kBurst) {
+  // Only FlushTx adds to the queue, so it does not grow while it is read
+  // here, and clearing it keeps its capacity: no allocation per iteration.
+  for (size_t at = 0; at < local_frames_.size(); at += kBurst) {
     rte_mbuf* frames[2 * kBurst];
-    uint16_t n =
-        static_cast<uint16_t>(std::min<size_t>(kBurst, arrived.size() - at));
-    std::copy_n(arrived.begin() + static_cast<std::ptrdiff_t>(at), n, frames);
+    uint16_t n = static_cast<uint16_t>(
+        std::min<size_t>(kBurst, local_frames_.size() - at));
+    std::copy_n(local_frames_.begin() + static_cast<std::ptrdiff_t>(at), n,
+                frames);
     for (uint16_t i = 0; i < n; ++i) AcquireFrame(frames[i]);
     if (rx_faults_->enabled()) {
       n = rx_faults_->Apply(frames, n, 2 * kBurst, NowMicros());
     }
     for (uint16_t i = 0; i < n; ++i) Dispatch(frames[i]);
   }
+  local_frames_.clear();
   return true;
 }
 
