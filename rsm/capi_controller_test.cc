@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -13,11 +15,15 @@
 
 #include "gtest/gtest.h"
 #include "rsm/rsmapi.h"
+#include "rsm/testing/capi_setups.h"
 #include "transport/testing/child_process.h"
+#include "transport/testing/threads.h"
 
 namespace {
 
+using rsm::testing::Pages;
 using rsm::testing::RunInChildProcess;
+using rsm::testing::ThreadsNamed;
 
 // Writes `text` to a fresh file under the test's temporary directory.
 std::string WriteConfig(const std::string& name, const std::string& text) {
@@ -84,6 +90,73 @@ TEST(ReleaseController, CountsReferencesAsSolarisDid) {
     EXPECT_EQ(again, handle);
     EXPECT_EQ(rsm_get_controller_attr(handle, &attr), RSM_SUCCESS);
   }));
+}
+
+// A same-node put/get round on `controller`: export, publish, connect, put,
+// get. The import handle stays connected (for the caller to try after the
+// controller is gone); the export is left published.
+rsm_memseg_import_handle_t RoundTrip(rsmapi_controller_handle_t controller,
+                                     const Pages& memory, uint8_t value) {
+  rsm_memseg_export_handle_t exported = nullptr;
+  EXPECT_EQ(rsm_memseg_export_create(controller, &exported, memory.data(),
+                                     memory.size(), 0),
+            RSM_SUCCESS);
+  rsm_memseg_id_t id = 0;
+  EXPECT_EQ(rsm_memseg_export_publish(exported, &id, nullptr, 0), RSM_SUCCESS);
+  rsm_memseg_import_handle_t imported = nullptr;
+  EXPECT_EQ(
+      rsm_memseg_import_connect(controller, 1, id, RSM_PERM_RDWR, &imported),
+      RSM_SUCCESS);
+  uint8_t out[8], in[8] = {};
+  std::fill(out, out + sizeof out, value);
+  EXPECT_EQ(rsm_memseg_import_put(imported, 0, out, sizeof out), RSM_SUCCESS);
+  EXPECT_EQ(rsm_memseg_import_get(imported, 0, in, sizeof in), RSM_SUCCESS);
+  EXPECT_EQ(in[7], value);
+  EXPECT_EQ(memory.data()[7], value);
+  return imported;
+}
+
+TEST(ReleaseController, LastReleaseStopsTheEngineAndNextGetStartsANewOne) {
+  EXPECT_TRUE(RunInChildProcess(
+      [] {
+        UseEmbeddedDefault();
+        rsmapi_controller_handle_t first = nullptr, second = nullptr;
+        ASSERT_EQ(rsm_get_controller(Name("dpdk0"), &first), RSM_SUCCESS);
+        ASSERT_EQ(rsm_get_controller(Name("dpdk0"), &second), RSM_SUCCESS);
+        ASSERT_EQ(first, second);
+        EXPECT_EQ(ThreadsNamed("rsm-engine").size(), 1u);
+        const Pages memory(1);
+        rsm_memseg_import_handle_t stale = RoundTrip(first, memory, 1);
+
+        // One reference left: still running.
+        EXPECT_EQ(rsm_release_controller(first), RSM_SUCCESS);
+        EXPECT_EQ(ThreadsNamed("rsm-engine").size(), 1u);
+        // The last one stops the engine; what was made on it fails cleanly.
+        EXPECT_EQ(rsm_release_controller(first), RSM_SUCCESS);
+        EXPECT_TRUE(ThreadsNamed("rsm-engine").empty());
+        uint8_t byte = 9;
+        EXPECT_NE(rsm_memseg_import_put(stale, 0, &byte, 1), RSM_SUCCESS);
+        EXPECT_NE(memory.data()[0], 9);
+        rsmapi_controller_attr_t attr;
+        EXPECT_EQ(rsm_get_controller_attr(first, &attr),
+                  RSMERR_CTLR_NOT_PRESENT);
+
+        // Opened again (and again: the port's frame pools are taken over,
+        // not leaked), the controller is a new one on the same port.
+        for (int round = 2; round < 12; ++round) {
+          rsmapi_controller_handle_t again = nullptr;
+          ASSERT_EQ(rsm_get_controller(Name("dpdk0"), &again), RSM_SUCCESS)
+              << round;
+          EXPECT_NE(again, first);
+          EXPECT_EQ(ThreadsNamed("rsm-engine").size(), 1u);
+          const Pages fresh(1);
+          RoundTrip(again, fresh, static_cast<uint8_t>(round));
+          EXPECT_EQ(rsm_release_controller(again), RSM_SUCCESS);
+          EXPECT_TRUE(ThreadsNamed("rsm-engine").empty());
+        }
+        EXPECT_NE(rsm_memseg_import_put(stale, 0, &byte, 1), RSM_SUCCESS);
+      },
+      60));
 }
 
 TEST(ControllerCalls, RefuseHandlesThatAreNotControllers) {

@@ -58,7 +58,7 @@ RsmStatusOr<Controller*> ControllerRegistry::Acquire(absl::string_view name) {
   const std::string canonical = CanonicalControllerName(name);
   absl::MutexLock lock(&mutex_);
   for (const std::unique_ptr<Controller>& controller : controllers_) {
-    if (controller->name() == canonical) {
+    if (controller->name() == canonical && !controller->retired_) {
       if (controller->kind() == Controller::Kind::kDpdk) {
         RSM_RETURN_IF_ERROR(CheckDpdkUsable());
       }
@@ -108,8 +108,8 @@ RsmStatusOr<std::unique_ptr<Controller>> ControllerRegistry::Create(
 Controller* ControllerRegistry::FindOpened(absl::string_view name) {
   const std::string canonical = CanonicalControllerName(name);
   absl::MutexLock lock(&mutex_);
-  for (const std::unique_ptr<Controller>& controller : controllers_) {
-    if (controller->name() == canonical) return controller.get();
+  for (auto it = controllers_.rbegin(); it != controllers_.rend(); ++it) {
+    if ((*it)->name() == canonical) return it->get();
   }
   return nullptr;
 }
@@ -123,8 +123,8 @@ Controller* ControllerRegistry::Adopt(std::unique_ptr<Controller> controller) {
 
 void ControllerRegistry::StopEngines() {
   absl::MutexLock lock(&mutex_);
-  for (const std::unique_ptr<Controller>& controller : controllers_) {
-    controller->backend().Close();
+  for (auto it = controllers_.rbegin(); it != controllers_.rend(); ++it) {
+    (*it)->backend().Close();
   }
 }
 
@@ -141,7 +141,13 @@ RsmStatus ControllerRegistry::Release(const void* handle) {
   if (controller == nullptr || controller->references_ == 0) {
     return RsmError(RSMERR_BAD_CTLR_HNDL, "not a held controller handle");
   }
-  --controller->references_;
+  if (--controller->references_ == 0 &&
+      controller->kind() == Controller::Kind::kDpdk) {
+    // Under the lock: a new controller on the same port must not start
+    // before this one's engine has let go of it.
+    controller->retired_ = true;
+    controller->backend().Quiesce();
+  }
   return RsmSuccess();
 }
 

@@ -43,13 +43,21 @@ class Controller {
   const Kind kind_;
   const rsmapi_controller_attr_t attributes_;
   const std::unique_ptr<transport::SegmentBackend> backend_;
-  int references_ = 0;  // guarded by the registry's mutex
+  // Both guarded by the registry's mutex.
+  int references_ = 0;
+  bool retired_ = false;
 };
 
 // The process's controllers, reference counted as Solaris's librsm did: each
 // rsm_get_controller of a name returns the same Controller and counts one
 // reference; each release drops one. A Controller is never destroyed, so a
 // stale handle is detected (and refused) instead of read after free.
+//
+// When the last reference to a DPDK controller is released, the controller
+// retires: its engine finishes what is under way and stops, and its port is
+// stopped (peers see the node go). Its handles and the segments made on it
+// fail from then on. The next rsm_get_controller of the name starts a new
+// controller on the same port: a new handle, and a new incarnation to peers.
 class ControllerRegistry {
  public:
   static ControllerRegistry& Instance();
@@ -58,8 +66,9 @@ class ControllerRegistry {
   // controller's name. Unknown → RSMERR_CTLR_NOT_PRESENT.
   RsmStatusOr<Controller*> Acquire(absl::string_view name);
 
-  // Drops one reference; RSMERR_BAD_CTLR_HNDL if the handle is not a
-  // controller or holds no reference any more.
+  // Drops one reference, retiring a DPDK controller with the last one;
+  // RSMERR_BAD_CTLR_HNDL if the handle is not a controller or holds no
+  // reference any more.
   RsmStatus Release(const void* handle);
 
   // The controller behind a handle that still holds a reference.
@@ -68,7 +77,7 @@ class ControllerRegistry {
   RsmStatusOr<Controller*> Find(const void* handle);
 
   // The controller called `name` if this process has opened it (held or
-  // not), else nullptr. Takes no reference.
+  // not; the newest if it was retired), else nullptr. Takes no reference.
   Controller* FindOpened(absl::string_view name);
 
   // For tests that run several nodes in one process: registers a controller
@@ -77,7 +86,8 @@ class ControllerRegistry {
   Controller* Adopt(std::unique_ptr<Controller> controller);
 
   // Stops every controller's engine once what is under way has finished,
-  // and closes its port (at exit: engine threads must not run on while the
+  // and closes its port, newest first (a retired controller's port may be
+  // in use by its successor) (at exit: engine threads must not run on while the
   // process is torn down). Handles stay valid; their calls fail.
   void StopEngines();
 

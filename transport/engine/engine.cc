@@ -15,6 +15,7 @@
 #include "transport/engine/burst_guard.h"
 #include "transport/engine/frame_meta.h"
 #include "transport/engine/frame_ownership.h"
+#include "transport/engine/frame_pools.h"
 #include "transport/port.h"
 
 namespace rsm::transport {
@@ -84,7 +85,8 @@ absl::Status Engine::Init() {
     mtu = RTE_ETHER_MTU;
   }
   // DPDK object names are process-wide and an engine may be re-created on
-  // the same port (a restarted node in tests), so each engine numbers its own.
+  // the same port (a controller opened again, a restarted node in tests), so
+  // each engine numbers its rings; the pools are taken over (frame_pools.h).
   static std::atomic<uint32_t> engines_created{0};
   const std::string name =
       absl::StrCat("rsm", options_.port_id, "e", engines_created++);
@@ -98,15 +100,14 @@ absl::Status Engine::Init() {
   // per lcore, so that much is added to each pool. Threads that are not EAL
   // lcores (and not registered) bypass them.
   const uint32_t cached = (rte_lcore_count() + 2) * kPoolCache * 3 / 2;
-  data_pool_ = rte_pktmbuf_pool_create(
-      (name + "d").c_str(),
-      peer_count * window + options_.request_ring_size + cached, kPoolCache,
-      kFrameMetaSize, DataRoomFor(mtu), rte_socket_id());
-  control_pool_ =
-      rte_pktmbuf_pool_create((name + "c").c_str(),
-                              peer_count * (window + 8) + kRxDescriptors +
-                                  kTxDescriptors + 4 * kBurst + cached,
-                              kPoolCache, 0, DataRoomFor(mtu), rte_socket_id());
+  data_pool_ =
+      FramePool(options_.port_id, "d",
+                {peer_count * window + options_.request_ring_size + cached,
+                 kPoolCache, kFrameMetaSize, DataRoomFor(mtu)});
+  control_pool_ = FramePool(options_.port_id, "c",
+                            {peer_count * (window + 8) + kRxDescriptors +
+                                 kTxDescriptors + 4 * kBurst + cached,
+                             kPoolCache, 0, DataRoomFor(mtu)});
   if (data_pool_ == nullptr || control_pool_ == nullptr) {
     return absl::ResourceExhaustedError(
         absl::StrCat("cannot create the mbuf pools of ", name, " (EAL -m?)"));

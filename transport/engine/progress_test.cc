@@ -2,23 +2,19 @@
 // the settings say, napping when idle and woken by a request; caller-driven
 // progress with a backstop thread. Each case runs in a forked child with an
 // EAL of its own and two nodes on cross-connected net_ring ports.
-#include <dirent.h>
 #include <sched.h>
 #include <time.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "transport/engine/engine.h"
 #include "transport/testing/child_process.h"
 #include "transport/testing/test_cluster.h"
+#include "transport/testing/threads.h"
 
 namespace rsm::transport {
 namespace {
@@ -26,22 +22,7 @@ namespace {
 using ::rsm::testing::InitTestEal;
 using ::rsm::testing::RunInChildProcess;
 using ::rsm::testing::TestCluster;
-
-// The ids of this process's threads named `name`.
-std::vector<pid_t> ThreadsNamed(const std::string& name) {
-  std::vector<pid_t> tids;
-  DIR* tasks = opendir("/proc/self/task");
-  if (tasks == nullptr) return tids;
-  while (const dirent* entry = readdir(tasks)) {
-    pid_t tid = 0;
-    if (!absl::SimpleAtoi(entry->d_name, &tid)) continue;
-    std::string comm;
-    std::ifstream(absl::StrCat("/proc/self/task/", tid, "/comm")) >> comm;
-    if (comm == name) tids.push_back(tid);
-  }
-  closedir(tasks);
-  return tids;
-}
+using ::rsm::testing::ThreadsNamed;
 
 int CpusOf(pid_t tid, cpu_set_t* cpus) {
   CPU_ZERO(cpus);

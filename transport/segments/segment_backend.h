@@ -47,8 +47,11 @@ class SegmentBackend {
   virtual TrafficSnapshot Traffic() const { return {}; }
   // Stops serving for good (the engine's thread ends); later calls fail.
   virtual void Shutdown() {}
-  // The same at process exit, gracefully: what is under way finishes first
-  // (acks go out, peers acknowledge our last frames), and the port closes.
+  // The same, gracefully: what is under way finishes first (acks go out,
+  // peers acknowledge our last frames), and the port is stopped but kept, so
+  // a later backend can start on it (the last rsm_release_controller).
+  virtual void Quiesce() {}
+  // Quiesce, then close the port for good (at process exit).
   virtual void Close() {}
 
   // Exporter side. The caller has validated ids, lengths and access lists.

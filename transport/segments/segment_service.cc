@@ -87,10 +87,14 @@ TrafficSnapshot SegmentService::Traffic() const {
   return traffic;
 }
 
-void SegmentService::Close() {
+void SegmentService::Quiesce() {
   // Long enough for a few retransmissions to a live peer; a dead one is
   // not waited for much longer than that.
   engine_->StopWhenQuiet(absl::Milliseconds(200));
+}
+
+void SegmentService::Close() {
+  Quiesce();
   engine_->ClosePort();
 }
 

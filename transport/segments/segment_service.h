@@ -30,11 +30,11 @@
 #include "transport/engine/engine.h"
 #include "transport/engine/engine_options.h"
 #include "transport/engine/message_sink.h"
-#include "transport/segments/export_table.h"
-#include "transport/segments/segment_backend.h"
-#include "transport/segments/import_connection.h"
-#include "transport/segments/segment_messages.h"
 #include "transport/result.h"
+#include "transport/segments/export_table.h"
+#include "transport/segments/import_connection.h"
+#include "transport/segments/segment_backend.h"
+#include "transport/segments/segment_messages.h"
 
 namespace rsm::transport {
 
@@ -89,6 +89,7 @@ class SegmentService : public MessageSink, public SegmentBackend {
   }
   TrafficSnapshot Traffic() const override;
   void Shutdown() override { engine_->Stop(); }
+  void Quiesce() override;
   void Close() override;
   Result Publish(uint32_t* id, uint8_t* memory, uint64_t length,
                  ExportAccess access, EventCounter* events) override;
@@ -106,8 +107,7 @@ class SegmentService : public MessageSink, public SegmentBackend {
   Result PutWithoutWaiting(ImportConnection& connection, uint64_t offset,
                            absl::Span<const uint8_t> data) override;
   Result Barrier(ImportConnection& connection) override;
-  Result PostToExporter(ImportConnection& connection,
-                        bool accumulate) override;
+  Result PostToExporter(ImportConnection& connection, bool accumulate) override;
   // A same-node import: the segment is in this engine's table.
   std::optional<ExportTable::View> LocalMemory(
       const ImportConnection& connection) override;
@@ -183,8 +183,7 @@ class SegmentService : public MessageSink, public SegmentBackend {
   void SendRevoke(uint32_t segment_id, ImporterKey key);
   // An access to a connection the exporter does not know: the importer
   // missed its REVOKE (or never connected), so it gets one.
-  void RefuseAccess(uint32_t peer, const wire::FrameHeader& header,
-                    Result why);
+  void RefuseAccess(uint32_t peer, const wire::FrameHeader& header, Result why);
 
   // deferred_replies.cc
   // Sends now if nothing waits before it, else queues it behind.
@@ -200,9 +199,8 @@ class SegmentService : public MessageSink, public SegmentBackend {
                  absl::Span<PendingReply> pending);
   // Waits for a reply completion until `deadline`; then withdraws `cancel`
   // on the engine thread so the engine never writes after we return.
-  Result AwaitReply(Completion& done, Result& result,
-                           absl::Time deadline,
-                           absl::FunctionRef<void()> cancel);
+  Result AwaitReply(Completion& done, Result& result, absl::Time deadline,
+                    absl::FunctionRef<void()> cancel);
   uint32_t NextToken();
   size_t MaxChunk() const {
     return static_cast<size_t>(
