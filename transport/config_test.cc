@@ -191,6 +191,7 @@ TEST(LoadClusterConfigTest, EngineSettingsDefaultToTheDocumentedValues) {
   EXPECT_EQ(engine.max_retransmit_timeout, absl::Milliseconds(20));
   EXPECT_EQ(engine.heartbeat_interval, absl::Milliseconds(10));
   EXPECT_EQ(engine.unreachable_after, absl::Milliseconds(100));
+  EXPECT_EQ(engine.idle_spin, absl::Microseconds(10));
   EXPECT_EQ(engine.idle_sleep, absl::Milliseconds(1));
 }
 
@@ -210,6 +211,7 @@ TEST(LoadClusterConfigTest, EveryEngineSettingIsRead) {
   EXPECT_EQ(engine.max_retransmit_timeout, absl::Milliseconds(50));
   EXPECT_EQ(engine.heartbeat_interval, absl::Milliseconds(20));
   EXPECT_EQ(engine.unreachable_after, absl::Milliseconds(1500));
+  EXPECT_EQ(engine.idle_spin, absl::Microseconds(40));
   EXPECT_EQ(engine.idle_sleep, absl::Milliseconds(2));
 }
 

@@ -54,7 +54,7 @@ bool IsEngineSettingKey(absl::string_view key) {
          key == "blocking_timeout" || key == "initial_retransmit_timeout" ||
          key == "min_retransmit_timeout" || key == "max_retransmit_timeout" ||
          key == "heartbeat_interval" || key == "unreachable_after" ||
-         key == "idle_sleep";
+         key == "idle_spin" || key == "idle_sleep";
 }
 
 absl::Status ParseEngineSetting(absl::string_view key, absl::string_view value,
@@ -100,6 +100,8 @@ absl::Status ParseEngineSetting(absl::string_view key, absl::string_view value,
     return ParseDuration(value, settings.heartbeat_interval);
   } else if (key == "unreachable_after") {
     return ParseDuration(value, settings.unreachable_after);
+  } else if (key == "idle_spin") {
+    return ParseDuration(value, settings.idle_spin);
   } else if (key == "idle_sleep") {
     return ParseDuration(value, settings.idle_sleep);
   } else {

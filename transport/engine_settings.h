@@ -51,7 +51,12 @@ struct EngineSettings {
   absl::Duration heartbeat_interval = absl::Milliseconds(10);
   // A peer silent this long is unreachable: its requests fail.
   absl::Duration unreachable_after = absl::Milliseconds(100);
-  // Longest nap of an idle engine (naps start at 50 us and double while it
+  // How long a dedicated engine thread with nothing to do keeps polling
+  // before it naps. Short by default: on a shared machine a spinning engine
+  // takes the core its peers and its application need; with a core of its
+  // own, a longer spin saves the wake-up of a nap.
+  absl::Duration idle_spin = absl::Microseconds(10);
+  // Longest nap of an idle engine (naps start at 10 us and double while it
   // stays idle), and the caller mode's background thread's pause between
   // looks: bounds how late an idle node notices a frame from a peer. A
   // request from this node wakes a napping engine at once.

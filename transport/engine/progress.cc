@@ -18,13 +18,13 @@
 namespace rsm::transport {
 namespace {
 
-// How long a dedicated driver spins with nothing to do before it naps: long
-// enough to cover the gaps of a busy request-reply exchange, short enough
-// that an idle node gives its core back.
-constexpr absl::Duration kSpinBeforeNap = absl::Microseconds(50);
-// Naps start short, for traffic that comes back soon, and double up to
-// EngineSettings::idle_sleep while the engine stays idle.
-constexpr absl::Duration kFirstNap = absl::Microseconds(50);
+// Naps start short, because a peer's frame does not end a nap (only a
+// request from this process does) and under load the next frame is tens of
+// microseconds away; they double up to EngineSettings::idle_sleep while the
+// engine stays idle. Four nodes on two cores did 4,000 8-byte ops/s per node
+// with 50 us, 5,500 with 10 us (and a 10 us idle_spin; see docs/
+// configuration.md).
+constexpr absl::Duration kFirstNap = absl::Microseconds(10);
 
 // A thread that is not an EAL lcore registers as one for as long as it
 // drives, so it gets mempool caches.
@@ -83,7 +83,7 @@ void Engine::DriveUntilStopped() {
   // The dedicated driver keeps the role until Stop, so waiting callers sleep
   // instead of competing for it.
   AcquireDriver();
-  const uint64_t spin_tsc = ToTsc(kSpinBeforeNap);
+  const uint64_t spin_tsc = ToTsc(options_.idle_spin);
   uint64_t idle_since = 0;
   absl::Duration nap = kFirstNap;
   while (thread_should_run_.load(std::memory_order_acquire)) {
