@@ -1,9 +1,13 @@
 #include "rsm/testing/capi_setups.h"
 
+#include <errno.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -44,19 +48,40 @@ bool InitEalKeepingAffinity(const char* prefix) {
   return up;
 }
 
-// One node whose dpdk0 is a net_null port, written where the test may
-// write and named by RSM_CONFIG.
-void UseNullPortCluster() {
+// One node whose dpdk0 is `device`, in a cluster file written where the
+// test may write and named by RSM_CONFIG.
+void UseOneNodeCluster(const std::string& device) {
   const char* dir = getenv("TEST_TMPDIR");
-  const std::string path = absl::StrCat(dir != nullptr ? dir : "/tmp",
-                                        "/nullport", getpid(), ".ini");
+  const std::string path =
+      absl::StrCat(dir != nullptr ? dir : "/tmp", "/onenode", getpid(), ".ini");
   std::ofstream(path) << "[cluster]\nnode_id = 1\n\n[eal]\nargs = --no-huge "
                          "--no-pci -m 256 --no-shconf --no-telemetry "
-                         "--file-prefix=rsmnull"
+                         "--file-prefix=rsmone"
                       << getpid()
                       << " -l 0 --log-level=*:warning\n\n"
-                         "[controller.dpdk0]\ndevice = net_null0,no-rx=1\n";
+                         "[controller.dpdk0]\ndevice = "
+                      << device << "\n";
   setenv("RSM_CONFIG", path.c_str(), 1);
+}
+
+// Moves this (forked) process into a network namespace of its own and
+// brings its loopback up: an interface af_packet may open, that no other
+// process sends on and that vanishes with the process.
+bool EnterPrivateNetwork() {
+  if (unshare(CLONE_NEWNET) != 0) {
+    ADD_FAILURE() << "unshare(CLONE_NEWNET): " << std::strerror(errno)
+                  << " (the af_packet setup needs root)";
+    return false;
+  }
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ifreq request{};
+  std::strcpy(request.ifr_name, "lo");
+  bool up = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &request) == 0;
+  request.ifr_flags |= IFF_UP;
+  up = up && ioctl(fd, SIOCSIFFLAGS, &request) == 0;
+  if (fd >= 0) close(fd);
+  if (!up) ADD_FAILURE() << "cannot bring up lo: " << std::strerror(errno);
+  return up;
 }
 
 }  // namespace
@@ -73,6 +98,10 @@ std::string SetupName(SetupKind kind) {
       return "TwoNodesCaller";
     case SetupKind::kNullPort:
       return "NullPort";
+    case SetupKind::kAfPacket:
+      return "AfPacket";
+    case SetupKind::kMemif:
+      return "Memif";
   }
   return "Unknown";
 }
@@ -109,7 +138,14 @@ std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
     return nodes;
   }
   if (kind == SetupKind::kNullPort) {
-    UseNullPortCluster();
+    UseOneNodeCluster("net_null0,no-rx=1");
+  } else if (kind == SetupKind::kAfPacket) {
+    if (!EnterPrivateNetwork()) return nullptr;
+    UseOneNodeCluster("net_af_packet0,iface=lo");
+  } else if (kind == SetupKind::kMemif) {
+    // A server nobody connects to, on an abstract socket (no file).
+    UseOneNodeCluster(
+        absl::StrCat("net_memif0,role=server,socket=/rsmcapi", getpid()));
   } else {
     unsetenv("RSM_CONFIG");  // the embedded default
   }

@@ -1,4 +1,4 @@
-// The three setups the C API's segment tests run every case on, and what
+// The setups the C API's segment tests run every case on, and what
 // those tests share:
 //  - kLoopback: the `loopback` controller of the embedded default
 //    configuration (node 1): local copies, no frames;
@@ -11,7 +11,11 @@
 //    drive the engines; a backstop thread serves the exporter);
 //  - kNullPort: a same-node import on a net_null port, which drops every
 //    frame it is given: only the engine's own delivery to this node makes
-//    it work, as on af_packet, tap, memif or a NIC.
+//    it work, as on af_packet, tap, memif or a NIC;
+//  - kAfPacket: the same on net_af_packet, on the loopback of a network
+//    namespace the case's process makes for itself (needs root);
+//  - kMemif: the same on a net_memif server no client ever joins (its link
+//    stays down).
 // Each case runs in a forked child (RunOn): DPDK's EAL can be initialised
 // once per process, and every case starts with empty handle tables.
 #ifndef RSM_TESTING_CAPI_SETUPS_H_
@@ -35,17 +39,21 @@ enum class SetupKind {
   kDpdk0,
   kTwoNodes,
   kTwoNodesCaller,
-  kNullPort
+  kNullPort,
+  kAfPacket,
+  kMemif
 };
 
 inline const std::vector<SetupKind>& AllSetups() {
   static const auto* const all = new std::vector<SetupKind>{
-      SetupKind::kLoopback, SetupKind::kDpdk0, SetupKind::kTwoNodes,
-      SetupKind::kTwoNodesCaller, SetupKind::kNullPort};
+      SetupKind::kLoopback,       SetupKind::kDpdk0,    SetupKind::kTwoNodes,
+      SetupKind::kTwoNodesCaller, SetupKind::kNullPort, SetupKind::kAfPacket,
+      SetupKind::kMemif};
   return *all;
 }
 
-// "Loopback", "Dpdk0", "TwoNodes", "TwoNodesCaller", "NullPort".
+// "Loopback", "Dpdk0", "TwoNodes", "TwoNodesCaller", "NullPort", "AfPacket",
+// "Memif".
 std::string SetupName(SetupKind kind);
 // For INSTANTIATE_TEST_SUITE_P.
 std::string SetupParamName(const ::testing::TestParamInfo<SetupKind>& info);
