@@ -135,7 +135,8 @@ TEST(ReleaseController, LastReleaseStopsTheEngineAndNextGetStartsANewOne) {
         EXPECT_EQ(rsm_release_controller(first), RSM_SUCCESS);
         EXPECT_TRUE(ThreadsNamed("rsm-engine").empty());
         uint8_t byte = 9;
-        EXPECT_NE(rsm_memseg_import_put(stale, 0, &byte, 1), RSM_SUCCESS);
+        EXPECT_EQ(rsm_memseg_import_put(stale, 0, &byte, 1),
+                  RSMERR_CONN_ABORTED);
         EXPECT_NE(memory.data()[0], 9);
         rsmapi_controller_attr_t attr;
         EXPECT_EQ(rsm_get_controller_attr(first, &attr),
@@ -154,7 +155,8 @@ TEST(ReleaseController, LastReleaseStopsTheEngineAndNextGetStartsANewOne) {
           EXPECT_EQ(rsm_release_controller(again), RSM_SUCCESS);
           EXPECT_TRUE(ThreadsNamed("rsm-engine").empty());
         }
-        EXPECT_NE(rsm_memseg_import_put(stale, 0, &byte, 1), RSM_SUCCESS);
+        EXPECT_EQ(rsm_memseg_import_put(stale, 0, &byte, 1),
+                  RSMERR_CONN_ABORTED);
       },
       60));
 }
