@@ -48,6 +48,17 @@ bool InitEalKeepingAffinity(const char* prefix) {
   return up;
 }
 
+// The highest-numbered CPU this process may run on, where kTwoNodes pins
+// its engine threads; -1 (no pinning) if it cannot be read.
+int LastAllowedCpu() {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+  for (int cpu = CPU_SETSIZE - 1; cpu >= 0; --cpu) {
+    if (CPU_ISSET(cpu, &allowed)) return cpu;
+  }
+  return -1;
+}
+
 // One node whose dpdk0 is `device`, in a cluster file written where the
 // test may write and named by RSM_CONFIG.
 void UseOneNodeCluster(const std::string& device) {
@@ -122,9 +133,14 @@ std::unique_ptr<Nodes> Nodes::Open(SetupKind kind) {
       return nullptr;
     }
     const bool caller = kind == SetupKind::kTwoNodesCaller;
+    const int core = LastAllowedCpu();
     absl::StatusOr<std::unique_ptr<TwoNodeControllers>> two =
         TwoNodeControllers::Create("capi", [&](transport::EngineOptions& o) {
-          if (caller) o.progress = transport::Progress::kCaller;
+          if (caller) {
+            o.progress = transport::Progress::kCaller;
+          } else {
+            o.core = core;
+          }
         });
     if (!two.ok()) {
       ADD_FAILURE() << "two nodes: " << two.status();

@@ -6,7 +6,8 @@
 //    that loops back to itself: a same-node import crosses the whole
 //    protocol;
 //  - kTwoNodes: node 2 exports and node 1 imports, on cross-connected
-//    net_ring ports (two_nodes.h);
+//    net_ring ports (two_nodes.h), both engine threads pinned to this
+//    process's last allowed CPU ([engine] core);
 //  - kTwoNodesCaller: the same with caller-driven progress (waiting callers
 //    drive the engines; a backstop thread serves the exporter);
 //  - kNullPort: a same-node import on a net_null port, which drops every
