@@ -8,22 +8,12 @@
 # Needs root and network namespaces; prints SKIP and passes without them.
 set -euo pipefail
 
-export PATH="/usr/sbin:/sbin:$PATH"
+# shellcheck source=rsm/cluster_tests/cluster_lib.sh
+source "${TEST_SRCDIR}/${TEST_WORKSPACE}/rsm/cluster_tests/cluster_lib.sh"
+require_namespaces
 
 readonly NODES=4
 readonly SECONDS_OF_LOAD="${HOG_SECONDS:-60}"
-
-runfiles="${TEST_SRCDIR}/${TEST_WORKSPACE}"
-node_bin="$runfiles/rsm/cluster_tests/traffic_node"
-netns="$runfiles/tools/netns_cluster.sh"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-
-skip() {
-  echo "SKIP: $*"
-  exit 0
-}
-[[ "$(id -u)" == 0 ]] || skip "needs root (network namespaces, veths, a bridge)"
-[[ -e /proc/self/ns/net ]] || skip "this kernel has no network namespaces"
 [[ "$SECONDS_OF_LOAD" =~ ^[1-9][0-9]*$ ]] || { echo "HOG_SECONDS must be a whole number of seconds"; exit 2; }
 
 prefix="ch$$"
@@ -35,13 +25,9 @@ cleanup() {
   local status=$? pid
   trap - EXIT
   for pid in "${hogs[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  pkill -KILL -f "^$node_bin " 2>/dev/null || true
+  kill_nodes
   wait 2>/dev/null || true
-  cluster down || status=1
-  if ip netns list | grep -q "^${prefix}n" || compgen -G "/sys/class/net/${prefix}*" >/dev/null; then
-    echo "FAIL: prefix $prefix left namespaces or links behind"
-    status=1
-  fi
+  remove_cluster "$prefix" || status=1
   exit "$status"
 }
 trap cleanup EXIT
@@ -79,12 +65,7 @@ for ((i = 1; i <= NODES; i++)); do
   grep -vE "^node $i: (model|slice) " "$tmp/node$i.log"
   for ((j = 1; j <= NODES; j++)); do
     ((i != j)) || continue
-    model=$(sed -nE "s/^node $i: model $i@$j ([0-9a-f]+)$/\1/p" "$tmp/node$i.log")
-    slice=$(sed -nE "s/^node $j: slice $i@$j ([0-9a-f]+)$/\1/p" "$tmp/node$j.log")
-    if [[ -z "$model" || "$model" != "$slice" ]]; then
-      echo "FAIL: node $i's model of its slice on node $j is not what node $j holds"
-      failures=$((failures + 1))
-    fi
+    same_slice "$i" "$j" "$tmp/node$i.log" "$tmp/node$j.log" || failures=$((failures + 1))
   done
 done
 if grep -h "peer .* failed\|FAILED" "$tmp"/node*.log; then failures=$((failures + 1)); fi

@@ -24,24 +24,14 @@
 # that nothing is left.
 set -euo pipefail
 
-export PATH="/usr/sbin:/sbin:$PATH"
+# shellcheck source=rsm/cluster_tests/cluster_lib.sh
+source "${TEST_SRCDIR}/${TEST_WORKSPACE}/rsm/cluster_tests/cluster_lib.sh"
+require_namespaces
 
 readonly NODES=4
 readonly UNREACHABLE_MS=100
 # unreachable_after + 50 %.
 readonly DETECT_MS=150
-
-runfiles="${TEST_SRCDIR}/${TEST_WORKSPACE}"
-node_bin="$runfiles/rsm/cluster_tests/traffic_node"
-netns="$runfiles/tools/netns_cluster.sh"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-
-skip() {
-  echo "SKIP: $*"
-  exit 0
-}
-[[ "$(id -u)" == 0 ]] || skip "needs root (network namespaces, veths, a bridge, nftables)"
-[[ -e /proc/self/ns/net ]] || skip "this kernel has no network namespaces"
 
 prefix="cf$$"
 cluster() { bash "$netns" --prefix "$prefix" "$@"; }
@@ -50,20 +40,11 @@ cluster() { bash "$netns" --prefix "$prefix" "$@"; }
 # node runs as their child; it prints its own pid).
 node_pids=()
 cleanup() {
-  local status=$? pid leftovers=()
+  local status=$?
   trap - EXIT
-  # The nodes themselves: a KILL to their timeout would orphan them.
-  pkill -KILL -f "^$node_bin " 2>/dev/null || true
-  for pid in "${node_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  cluster down || status=1
-  if ip netns list | grep -q "^${prefix}n"; then leftovers+=("namespaces"); fi
-  if compgen -G "/sys/class/net/${prefix}*" >/dev/null; then leftovers+=("links"); fi
-  if nft list tables 2>/dev/null | grep -q " ${prefix}_"; then leftovers+=("nftables tables"); fi
-  if compgen -G "/var/run/dpdk/${prefix}*" >/dev/null; then leftovers+=("DPDK runtime directories"); fi
-  if ((${#leftovers[@]} > 0)); then
-    echo "FAIL: prefix $prefix left behind: ${leftovers[*]}"
-    status=1
-  fi
+  kill_nodes
+  wait 2>/dev/null || true
+  remove_cluster "$prefix" || status=1
   exit "$status"
 }
 trap cleanup EXIT
@@ -119,14 +100,12 @@ show_logs() {
 # check_models PHASE: what node i's model says slice i of node j holds is
 # what node j reports it holds.
 check_models() {
-  local phase=$1 i j model slice
+  local phase=$1 i j
   for ((i = 1; i <= NODES; i++)); do
     for ((j = 1; j <= NODES; j++)); do
       ((i != j)) || continue
-      model=$(sed -nE "s/^node $i: model $i@$j ([0-9a-f]+)$/\1/p" "$tmp/$phase.$i.log" | tail -1)
-      slice=$(sed -nE "s/^node $j: slice $i@$j ([0-9a-f]+)$/\1/p" "$tmp/$phase.$j.log" | tail -1)
-      [[ -n "$model" && "$model" == "$slice" ]] ||
-        fail "$phase: node $i's model of its slice on node $j ('$model') is not what node $j holds ('$slice')"
+      same_slice "$i" "$j" "$tmp/$phase.$i.log" "$tmp/$phase.$j.log" ||
+        failures=$((failures + 1))
     done
   done
 }

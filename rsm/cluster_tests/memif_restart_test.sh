@@ -10,8 +10,8 @@ set -euo pipefail
 
 readonly RESTARTS=20
 
-node_bin="${TEST_SRCDIR}/${TEST_WORKSPACE}/rsm/cluster_tests/traffic_node"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+# shellcheck source=rsm/cluster_tests/cluster_lib.sh
+source "${TEST_SRCDIR}/${TEST_WORKSPACE}/rsm/cluster_tests/cluster_lib.sh"
 
 # memif's socket path must be under 108 characters.
 sockdir="$tmp"
@@ -21,7 +21,7 @@ socket="$sockdir/memif.sock"
 cleanup() {
   local status=$?
   trap - EXIT
-  pkill -KILL -f "^$node_bin " 2>/dev/null || true
+  kill_nodes
   wait 2>/dev/null || true
   rm -f "$socket"
   if [[ "$sockdir" != "$tmp" ]]; then rm -rf "$sockdir"; fi
@@ -116,13 +116,8 @@ cat "$tmp/last.log"
 connects=$(grep -cE '^node 1: connected to 2 ' "$tmp/server.log" || true)
 ((connects >= RESTARTS + 1)) ||
   fail "node 1 connected to node 2 $connects times, want one per incarnation ($((RESTARTS + 1)))"
-for pair in "1 2 server.log last.log" "2 1 last.log server.log"; do
-  read -r i j ilog jlog <<<"$pair"
-  model=$(sed -nE "s/^node $i: model $i@$j ([0-9a-f]+)$/\1/p" "$tmp/$ilog")
-  slice=$(sed -nE "s/^node $j: slice $i@$j ([0-9a-f]+)$/\1/p" "$tmp/$jlog")
-  [[ -n "$model" && "$model" == "$slice" ]] ||
-    fail "node $i's model of its slice on node $j ('$model') is not what node $j holds ('$slice')"
-done
+same_slice 1 2 "$tmp/server.log" "$tmp/last.log" || failures=$((failures + 1))
+same_slice 2 1 "$tmp/last.log" "$tmp/server.log" || failures=$((failures + 1))
 
 if ((failures > 0)); then
   echo "$failures check(s) failed"
