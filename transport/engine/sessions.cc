@@ -51,7 +51,11 @@ void Engine::StopWhenQuiet(absl::Duration at_most) {
 }
 
 void Engine::ClosePort() {
-  if (stopped() && !ForkedAfterEal()) rte_eth_dev_close(options_.port_id);
+  // A successor engine on the port may have closed it already.
+  if (stopped() && !ForkedAfterEal() &&
+      rte_eth_dev_is_valid_port(options_.port_id)) {
+    rte_eth_dev_close(options_.port_id);
+  }
 }
 
 }  // namespace rsm::transport
