@@ -26,6 +26,9 @@ struct AnySegment {
   EventCounter* events() const {
     return exported ? exported->events.get() : imported->events.get();
   }
+  transport::SegmentBackend& backend() const {
+    return (exported ? exported->controller : imported->controller)->backend();
+  }
   std::atomic<int>& pollfd_references() const {
     return exported ? exported->pollfd_references : imported->pollfd_references;
   }
@@ -112,8 +115,10 @@ RsmStatus SignalPost(void* memseg, uint_t flags) {
 
 RsmStatus SignalWait(void* memseg, int timeout) {
   RSM_ASSIGN_OR_RETURN(AnySegment segment, FindSegment(memseg));
-  switch (segment.events()->Wait(timeout < 0 ? absl::InfiniteDuration()
-                                             : absl::Milliseconds(timeout))) {
+  transport::SegmentBackend& backend = segment.backend();
+  switch (segment.events()->Wait(
+      timeout < 0 ? absl::InfiniteDuration() : absl::Milliseconds(timeout),
+      [&backend] { return backend.DriveForWaiter(); })) {
     case EventCounter::WaitResult::kConsumed:
       return RsmSuccess();
     case EventCounter::WaitResult::kTimedOut:

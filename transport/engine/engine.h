@@ -112,6 +112,14 @@ class Engine {
   void Stop();
   // Also true in a child forked after EAL came up (ForkedAfterEal): the
   // engine is the parent's, and the child gets kEngineStopped from it.
+  // One run of the loop by whoever asks, unless another thread drives.
+  enum class Drive { kWorked, kIdle, kBusy /* another thread drives */ };
+  // For a thread that waits on something other than a completion (a signal
+  // waiter): with caller-driven progress, drives once (yielding if another
+  // waiter drives); nullopt when a thread of the engine's own drives it or
+  // it has stopped, and the waiter should sleep instead.
+  std::optional<Drive> DriveForWaiter();
+
   bool stopped() const {
     return stopped_.load(std::memory_order_acquire) || ForkedAfterEal();
   }
@@ -147,7 +155,6 @@ class Engine {
   explicit Engine(const EngineOptions& options, MessageSink* sink);
   absl::Status Init();
 
-  enum class Drive { kWorked, kIdle, kBusy /* another thread drives */ };
   Drive DriveOnce();
   bool TryAcquireDriver();
   void AcquireDriver();

@@ -10,6 +10,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "transport/engine/engine.h"
@@ -101,6 +102,15 @@ void Engine::DriveUntilStopped() {
     }
   }
   ReleaseDriver();
+}
+
+std::optional<Engine::Drive> Engine::DriveForWaiter() {
+  if (dedicated_driver_.load(std::memory_order_acquire) || stopped()) {
+    return std::nullopt;
+  }
+  const Drive drove = DriveOnce();
+  if (drove == Drive::kBusy) std::this_thread::yield();
+  return drove;
 }
 
 void Engine::BackstopUntilStopped() {

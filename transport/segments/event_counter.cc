@@ -60,27 +60,45 @@ int EventCounter::TakeOne() {
 
 bool EventCounter::TryConsume() { return TakeOne() == 1; }
 
-EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout) {
+EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout,
+                                            absl::FunctionRef<Drove()> drive) {
   // A post usually lands within a few microseconds of a busy peer's; a
   // short spin catches it without a sleep and a wake.
-  constexpr int kSpins = 64;
+  constexpr uint32_t kSpins = 64;
+  // A waiter that drives the engine keeps at it this long after the engine
+  // last had work, then sleeps (the backstop drives meanwhile): a reply to
+  // a post it just made comes within microseconds, and an idle wait must
+  // not hold a core for ever.
+  constexpr absl::Duration kDriveWhileIdle = absl::Microseconds(100);
+  constexpr absl::Duration kDriverSleep = absl::Milliseconds(1);
   // poll(2) takes an int of milliseconds; long timeouts sleep in steps.
   constexpr int64_t kLongestSleepMs = int64_t{3600} * 1000;
-  for (int i = 0; i < kSpins; ++i) {
-    const int taken = TakeOne();
-    if (taken == 1) return WaitResult::kConsumed;
-    if (taken == 0) return WaitResult::kClosed;
-  }
   const absl::Time deadline = timeout == absl::InfiniteDuration()
                                   ? absl::InfiniteFuture()
                                   : absl::Now() + timeout;
-  while (true) {
+  absl::Time drive_until = absl::InfinitePast();
+  for (uint32_t round = 1;; ++round) {
     const int taken = TakeOne();
     if (taken == 1) return WaitResult::kConsumed;
     if (taken == 0) return WaitResult::kClosed;
+    const Drove drove = drive();
+    absl::Duration sleep = absl::InfiniteDuration();
+    if (drove != Drove::kNo) {
+      const absl::Time now = absl::Now();
+      if (now >= deadline) return WaitResult::kTimedOut;
+      if (drove == Drove::kWorked || drive_until == absl::InfinitePast()) {
+        drive_until = now + kDriveWhileIdle;
+      }
+      if (now < drive_until) continue;
+      sleep = kDriverSleep;
+      drive_until = absl::InfinitePast();
+    } else if (round < kSpins) {
+      continue;
+    }
     int wait_ms = -1;
-    if (deadline != absl::InfiniteFuture()) {
-      const absl::Duration left = deadline - absl::Now();
+    if (deadline != absl::InfiniteFuture() ||
+        sleep != absl::InfiniteDuration()) {
+      const absl::Duration left = std::min(deadline - absl::Now(), sleep);
       if (left <= absl::ZeroDuration()) return WaitResult::kTimedOut;
       // Rounded up, so a sub-millisecond remainder still sleeps.
       wait_ms = static_cast<int>(std::min<int64_t>(

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -49,7 +50,18 @@ class EventCounter {
   // kClosed once the counter is closed and empty.
   // A signal delivered to the thread while it sleeps ends the wait
   // (kInterrupted), as EINTR ended Solaris's.
-  WaitResult Wait(absl::Duration timeout);
+  //
+  //
+  // `drive` runs the engine that posts here once, for caller-driven
+  // progress (kNo: it cannot, a thread of the engine's own drives it).
+  // Such a waiter drives instead of sleeping while the engine has had work
+  // in the last 100 us (with nobody driving, the event would come only with
+  // the backstop), then sleeps 1 ms at a time, and drives again.
+  enum class Drove { kNo, kIdle, kWorked };
+  WaitResult Wait(absl::Duration timeout, absl::FunctionRef<Drove()> drive);
+  WaitResult Wait(absl::Duration timeout) {
+    return Wait(timeout, [] { return Drove::kNo; });
+  }
 
   // Events pending now (a snapshot).
   int pending() const;

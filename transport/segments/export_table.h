@@ -13,9 +13,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "transport/result.h"
 #include "transport/segments/access_control.h"
 #include "transport/segments/event_counter.h"
-#include "transport/result.h"
 
 namespace rsm::transport {
 
@@ -44,7 +44,7 @@ class ExportTable {
   // validated the id range and the access list. Signals posted to the
   // segment land in `events` (may be null: then they are dropped).
   Result Publish(uint32_t* id, uint8_t* memory, uint64_t length,
-                        ExportAccess access, EventCounter* events = nullptr);
+                 ExportAccess access, EventCounter* events = nullptr);
   // Removes the segment; returns the connections it had, so their importers
   // can be told. Unknown id -> empty.
   std::vector<ImporterKey> Unpublish(uint32_t id);

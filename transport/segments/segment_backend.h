@@ -45,6 +45,11 @@ class SegmentBackend {
   virtual bool PathActive(uint32_t /*node*/) { return false; }
   // All zero where no frames are sent.
   virtual TrafficSnapshot Traffic() const { return {}; }
+  // For a signal waiter: drives a caller-driven engine once (kNo where a
+  // thread of the backend's own serves it).
+  virtual EventCounter::Drove DriveForWaiter() {
+    return EventCounter::Drove::kNo;
+  }
   // Stops serving for good (the engine's thread ends); later calls fail.
   virtual void Shutdown() {}
   // The same, gracefully: what is under way finishes first (acks go out,

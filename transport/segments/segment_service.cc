@@ -87,6 +87,13 @@ TrafficSnapshot SegmentService::Traffic() const {
   return traffic;
 }
 
+EventCounter::Drove SegmentService::DriveForWaiter() {
+  const std::optional<Engine::Drive> drove = engine_->DriveForWaiter();
+  if (!drove.has_value()) return EventCounter::Drove::kNo;
+  return *drove == Engine::Drive::kWorked ? EventCounter::Drove::kWorked
+                                          : EventCounter::Drove::kIdle;
+}
+
 void SegmentService::Quiesce() {
   // Long enough for a few retransmissions to a live peer; a dead one is
   // not waited for much longer than that.

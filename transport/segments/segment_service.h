@@ -88,6 +88,7 @@ class SegmentService : public MessageSink, public SegmentBackend {
     return engine_->SessionEstablished(node);
   }
   TrafficSnapshot Traffic() const override;
+  EventCounter::Drove DriveForWaiter() override;
   void Shutdown() override { engine_->Stop(); }
   void Quiesce() override;
   void Close() override;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Measures rsm-dpdk between two processes over net_memif against the raw
+# floor of the same processes on the same port, in one run, and writes
+#   bench-results/results.md   every figure, its floor and ratio; the targets
+#   bench-results/results.csv  figure,value,unit,floor,ratio,target,met
+#   bench-results/latency.png  latency distributions (CDFs)
+# (docs/performance.md explains each figure). Installs what it uses
+# (tools/bootstrap.sh, python3, gnuplot). Takes a few minutes; keep the
+# machine otherwise idle: the figures are microseconds on two cores.
+#
+#   tools/bench.sh [--repetitions N] [--out DIR]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repetitions=5
+out=bench-results
+while (($# > 0)); do
+  case "$1" in
+    --repetitions) repetitions=${2:?}; shift 2 ;;
+    --out) out=${2:?}; shift 2 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$repetitions" =~ ^[1-9][0-9]*$ ]] || { echo "bench: --repetitions wants a whole number >= 1" >&2; exit 2; }
+
+tools/bootstrap.sh
+for pkg in python3 gnuplot-nox; do
+  if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
+    echo "bench: installing $pkg" >&2
+    apt-get update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$pkg" >&2
+  fi
+done
+
+echo "bench: building (-c opt)"
+bazel build -c opt //benchmarks:memif_pair_benchmark //benchmarks:ring_hop_benchmark
+bin=$(bazel info -c opt bazel-bin 2>/dev/null)
+
+rm -rf "$out"
+mkdir -p "$out/samples"
+flags=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true
+  --benchmark_out_format=json)
+# Google Benchmark prints a line as each benchmark finishes: the progress.
+echo "bench: two processes over net_memif, $repetitions repetitions of each figure"
+"$bin/benchmarks/memif_pair_benchmark" "${flags[@]}" --benchmark_out="$out/pair.json" \
+  --samples_dir="$out/samples"
+echo "bench: request-ring hop"
+"$bin/benchmarks/ring_hop_benchmark" "${flags[@]}" --benchmark_out="$out/ring.json" \
+  --benchmark_filter=BM_RingHop
+
+python3 tools/bench_report.py "$out"
+gnuplot "$out/latency.gp"
+echo
+cat "$out/results.md"
+echo
+echo "bench: wrote $out/results.md, $out/results.csv and $out/latency.png"
