@@ -140,7 +140,8 @@ def main():
             le(rss_mib, 64)),
     ]
     with open(os.path.join(out, "results.csv"), "w", newline="") as csv_file:
-        writer = csv.DictWriter(csv_file, fieldnames=list(rows[0].keys()))
+        writer = csv.DictWriter(csv_file, fieldnames=list(rows[0].keys()),
+                                lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -21,6 +21,8 @@ PACKAGES=(
   libbenchmark-dev
   # git for working with the repository; iproute2 (ip link/netns) for network tests.
   git iproute2
+  # python3 for tools/bench_report.py (its smoke test is in bazel test //...).
+  python3
 )
 
 # A package counts as present only when dpkg says "install ok installed";
