@@ -31,7 +31,7 @@ run put_get_benchmark
 run signal_barrier_benchmark
 mkdir -p "$tmp/samples"
 run memif_pair_benchmark --idle_rounds=1 --samples_dir="$tmp/samples" \
-  --benchmark_out_format=json --benchmark_out="$tmp/pair.json"
+  --benchmark_out_format=json --benchmark_out="$tmp/pair.1.json"
 
 if python3 "$dir/tools/bench_report.py" "$tmp"; then
   echo "ok: bench_report.py"

@@ -8,7 +8,7 @@
 # (tools/bootstrap.sh, python3, gnuplot). Takes a few minutes; keep the
 # machine otherwise idle: the figures are microseconds on two cores.
 #
-#   tools/bench.sh [--repetitions N] [--out DIR]
+#   tools/bench.sh [--repetitions N] [--out DIR]    (N runs, default 5)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,15 +39,19 @@ bin=$(bazel info -c opt bazel-bin 2>/dev/null)
 
 rm -rf "$out"
 mkdir -p "$out/samples"
-flags=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true
-  --benchmark_out_format=json)
+# Each run measures the floor and then every figure between the same two
+# processes; this machine's speed drifts between runs, so each figure is
+# compared with its own run's floor (bench_report.py takes the medians).
 # Google Benchmark prints a line as each benchmark finishes: the progress.
-echo "bench: two processes over net_memif, $repetitions repetitions of each figure"
-"$bin/benchmarks/memif_pair_benchmark" "${flags[@]}" --benchmark_out="$out/pair.json" \
-  --samples_dir="$out/samples"
+for ((run = 1; run <= repetitions; run++)); do
+  echo "bench: run $run of $repetitions: two processes over net_memif"
+  "$bin/benchmarks/memif_pair_benchmark" --benchmark_out_format=json \
+    --benchmark_out="$out/pair.$run.json" --samples_dir="$out/samples"
+done
 echo "bench: request-ring hop"
-"$bin/benchmarks/ring_hop_benchmark" "${flags[@]}" --benchmark_out="$out/ring.json" \
-  --benchmark_filter=BM_RingHop
+"$bin/benchmarks/ring_hop_benchmark" --benchmark_repetitions="$repetitions" \
+  --benchmark_report_aggregates_only=true --benchmark_out_format=json \
+  --benchmark_out="$out/ring.json" --benchmark_filter=BM_RingHop
 
 python3 tools/bench_report.py "$out"
 gnuplot "$out/latency.gp"
