@@ -1,10 +1,11 @@
 #include "transport/wire/codec.h"
 
 #include <rte_byteorder.h>
-#include <rte_hash_crc.h>
 
 #include <cstring>
 #include <limits>
+
+#include "transport/wire/crc32c.h"
 
 namespace rsm::transport::wire {
 namespace {
@@ -60,31 +61,12 @@ void Store64(uint8_t* p, uint64_t v) {
   std::memcpy(p, &v, sizeof(v));
 }
 
-// rte_hash_crc() itself dereferences `data` as uint64_t*, which is undefined
-// behaviour on our unaligned frames (UBSan aborts on it), so its word steps
-// are fed through memcpy here. They use the SSE4.2 crc32 instruction.
-uint32_t CrcUpdate(uint32_t state, const uint8_t* p, size_t n) {
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof(word));
-    state = rte_hash_crc_8byte(word, state);
-  }
-  if (n >= 4) {
-    uint32_t word;
-    std::memcpy(&word, p, sizeof(word));
-    state = rte_hash_crc_4byte(word, state);
-    p += 4;
-    n -= 4;
-  }
-  for (; n > 0; ++p, --n) state = rte_hash_crc_1byte(*p, state);
-  return state;
-}
-
 // Our header with its crc field taken as zero, then the payload.
 uint32_t FrameCrc(const uint8_t* header, absl::Span<const uint8_t> payload) {
-  uint32_t state = CrcUpdate(~0u, header, kCrcAt);
-  state = rte_hash_crc_4byte(0, state);
-  return ~CrcUpdate(state, payload.data(), payload.size());
+  static constexpr uint8_t kZeroCrc[sizeof(uint32_t)] = {};
+  uint32_t state = Crc32cUpdate(~0u, header, kCrcAt);
+  state = Crc32cUpdate(state, kZeroCrc, sizeof kZeroCrc);
+  return ~Crc32cUpdate(state, payload.data(), payload.size());
 }
 
 // The checks after the CRC: the header is now known to be what the sender
@@ -205,7 +187,7 @@ absl::string_view DecodeStatusName(DecodeStatus status) {
 }
 
 uint32_t Crc32c(absl::Span<const uint8_t> data) {
-  return ~CrcUpdate(~0u, data.data(), data.size());
+  return ~Crc32cUpdate(~0u, data.data(), data.size());
 }
 
 }  // namespace rsm::transport::wire
