@@ -215,6 +215,7 @@ void Engine::AcquireDriver() {
 }
 
 void Engine::ReleaseDriver() {
+  last_driven_tsc_.store(now_tsc_, std::memory_order_relaxed);
   driver_.store(std::thread::id(), std::memory_order_relaxed);
   driving_.store(false, std::memory_order_release);
 }

@@ -284,6 +284,9 @@ class Engine {
   uint64_t last_timers_tsc_ = 0;
 
   std::atomic<bool> driving_{false};
+  // When the driver role was last let go (TSC), so the caller mode's
+  // backstop can tell whether anybody drives.
+  std::atomic<uint64_t> last_driven_tsc_{0};
   // Who holds the driver role, so a thread can tell it is the engine.
   std::atomic<std::thread::id> driver_{};
   std::atomic<bool> stopped_{false};

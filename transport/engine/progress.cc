@@ -3,11 +3,13 @@
 // application threads that wait on completions with a background thread as
 // a backstop (kCaller), or on an EAL worker lcore.
 #include <pthread.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_pause.h>
 #include <sched.h>
+#include <sys/prctl.h>
 
 #include <algorithm>
 #include <thread>
@@ -26,6 +28,7 @@ namespace {
 // with 50 us, 5,500 with 10 us (and a 10 us idle_spin; see docs/
 // configuration.md).
 constexpr absl::Duration kFirstNap = absl::Microseconds(10);
+constexpr unsigned long kNapTimerSlackNs = 1000;
 
 // A thread that is not an EAL lcore registers as one for as long as it
 // drives, so it gets mempool caches.
@@ -81,6 +84,9 @@ void Engine::WakeIfNapping() {
 
 void Engine::DriveUntilStopped() {
   LcoreRegistration lcore;
+  // A nap of 10 us must not last the default 50 us of timer slack more: a
+  // request that comes during it waits for its end.
+  prctl(PR_SET_TIMERSLACK, kNapTimerSlackNs);
   // The dedicated driver keeps the role until Stop, so waiting callers sleep
   // instead of competing for it.
   AcquireDriver();
@@ -115,9 +121,19 @@ std::optional<Engine::Drive> Engine::DriveForWaiter() {
 
 void Engine::BackstopUntilStopped() {
   LcoreRegistration lcore;
+  const uint64_t idle_tsc = ToTsc(options_.idle_sleep);
   // Callers drive while they wait; this thread only covers the time nobody
-  // does: it drives while there is work and the role is free, then naps.
+  // does: once nobody has driven for idle_sleep, it drives while there is
+  // work, then naps. While callers drive it only wakes to look, so it takes
+  // their core for a context switch, not for a loop run.
   while (thread_should_run_.load(std::memory_order_acquire)) {
+    const uint64_t since =
+        rte_rdtsc() - last_driven_tsc_.load(std::memory_order_relaxed);
+    if (since < idle_tsc) {
+      NapUntilWoken(absl::Nanoseconds(static_cast<double>(idle_tsc - since) *
+                                      1e9 / static_cast<double>(tsc_hz_)));
+      continue;
+    }
     if (TryAcquireDriver()) {
       while (thread_should_run_.load(std::memory_order_acquire) && RunOnce()) {
       }

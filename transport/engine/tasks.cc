@@ -1,6 +1,8 @@
 // Control tasks: closures that application threads hand the engine thread
 // (through a ring of their own) and wait for, so that control calls are
 // serialized with the data path without a lock.
+#include <rte_cycles.h>
+
 #include "transport/engine/engine.h"
 
 namespace rsm::transport {
@@ -10,6 +12,20 @@ Result Engine::RunOnEngine(absl::FunctionRef<void()> task) {
   if (OnEngineThread()) {
     DrainAllRequests();
     task();
+    return Result::kOk;
+  }
+  // Caller-driven and nobody driving: this thread becomes the driver for
+  // the task, instead of a trip through the task ring and a loop run.
+  if (!dedicated_driver_.load(std::memory_order_acquire) &&
+      TryAcquireDriver()) {
+    if (stopped()) {
+      ReleaseDriver();
+      return Result::kEngineStopped;
+    }
+    now_tsc_ = rte_rdtsc();
+    DrainAllRequests();
+    task();
+    ReleaseDriver();
     return Result::kOk;
   }
   // On the caller's stack: Wait returns only once the engine is done with it.
