@@ -35,6 +35,8 @@ void EventCounter::Close() {
   if (closed_) return;
   closed_ = true;
   close(write_fd_);
+  // After the close: a waiter that sees it reads the end of file.
+  maybe_readable_.fetch_add(1, std::memory_order_release);
 }
 
 int EventCounter::pending() const {
@@ -47,14 +49,23 @@ bool EventCounter::Post(bool accumulate) {
   // Closed, the descriptor number may already name another file.
   if (closed_ || (!accumulate && pending() > 0)) return false;
   const char event = 1;
+  // Counted before the write, so a waiter that finds the byte also finds
+  // the count (it may find the count first and retry).
+  maybe_readable_.fetch_add(1, std::memory_order_release);
   // Non-blocking: a full pipe (kCapacity events pending) drops the event
   // rather than stall the poster, which may be an engine thread.
-  return write(write_fd_, &event, 1) == 1;
+  if (write(write_fd_, &event, 1) == 1) return true;
+  maybe_readable_.fetch_sub(1, std::memory_order_relaxed);
+  return false;
 }
 
 int EventCounter::TakeOne() {
+  // No system call while there is surely nothing to read: what a spinning
+  // waiter mostly finds.
+  if (maybe_readable_.load(std::memory_order_acquire) <= 0) return -1;
   char event;
   const ssize_t got = read(read_fd_, &event, 1);
+  if (got == 1) maybe_readable_.fetch_sub(1, std::memory_order_relaxed);
   return got == 1 ? 1 : got == 0 ? 0 : -1;
 }
 

@@ -8,6 +8,7 @@
 #ifndef RSM_TRANSPORT_SEGMENTS_EVENT_COUNTER_H_
 #define RSM_TRANSPORT_SEGMENTS_EVENT_COUNTER_H_
 
+#include <atomic>
 #include <cstdint>
 
 #include "absl/base/thread_annotations.h"
@@ -77,6 +78,9 @@ class EventCounter {
 
   const int read_fd_;
   const int write_fd_;
+  // Events written and not yet taken (plus one once closed): while it is
+  // zero the pipe is surely empty and open, and TakeOne skips the read.
+  std::atomic<int> maybe_readable_{0};
   bool closed_ ABSL_GUARDED_BY(post_mutex_) = false;
   // Serializes posts, so "none pending" and the write are one step for
   // RSM_SIGPOST_NO_ACCUMULATE. Waiters never take it.
