@@ -54,6 +54,7 @@ void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
 
 void Engine::Apply(PeerSession& session, rte_mbuf* frame,
                    const wire::DecodedFrame& decoded, uint64_t seq) {
+  ++traffic_;
   session.delivered = seq;
   const wire::FrameHeader& header = decoded.header;
   const bool first = header.flags & wire::kFirstFragment;

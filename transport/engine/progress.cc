@@ -94,9 +94,13 @@ void Engine::DriveUntilStopped() {
   uint64_t idle_since = 0;
   absl::Duration nap = kFirstNap;
   while (thread_should_run_.load(std::memory_order_acquire)) {
+    const uint64_t traffic_before = traffic_;
     if (RunOnce()) {
       idle_since = 0;
-      nap = kFirstNap;
+      // Heartbeats and acks alone keep the naps long: going back to 10 us
+      // for each heartbeat would cost a dozen wake-ups (context switches)
+      // per heartbeat interval.
+      if (traffic_ != traffic_before) nap = kFirstNap;
     } else if (idle_since == 0) {
       idle_since = now_tsc_;
     } else if (now_tsc_ - idle_since < spin_tsc) {

@@ -159,6 +159,7 @@ bool Engine::DrainRequests() {
   rte_mbuf* firsts[kBurst];
   const unsigned n = requests_->DequeueBurst(firsts, kBurst);
   for (unsigned i = 0; i < n; ++i) AddToBacklog(firsts[i]);
+  traffic_ += n;
   return n > 0;
 }
 
