@@ -25,7 +25,7 @@
 //                            mbufs between cores through cache-less pools.
 //
 // Each round trip is also timed with the TSC and kept; the counters p50, p99
-// and p999 are percentiles of those latencies, in ns (with repetitions, the
+// and p999 are percentiles of those latencies, in us (with repetitions, the
 // aggregates show e.g. the median p99 over them). "Time" is the mean, which
 // on a shared VM a few descheduled round trips can dominate: read p50.
 // The protocol benchmarks also count node 1's frames sent per round trip
@@ -63,6 +63,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/latencies.h"
 #include "transport/config.h"
 #include "transport/eal.h"
 #include "transport/engine/completion.h"
@@ -76,6 +77,8 @@
 
 namespace rsm::transport {
 namespace {
+
+using ::rsm::bench::Latencies;
 
 // The benchmark thread's CPU and the peer's (EAL gets `-l 0,1`).
 constexpr int kBenchCpu = 0;
@@ -101,33 +104,6 @@ void PinTo(int cpu) {
 MacAddress MacOf(uint32_t node) {
   return {0x02, 0x00, 0x00, 0x00, 0x00, static_cast<uint8_t>(node)};
 }
-
-// The TSC of every round trip of a run; percentiles go to the counters.
-class Latencies {
- public:
-  explicit Latencies(const benchmark::State& state) {
-    samples_.reserve(static_cast<size_t>(state.max_iterations));
-  }
-
-  void Add(uint64_t cycles) { samples_.push_back(cycles); }
-
-  void Report(benchmark::State& state) {
-    if (samples_.empty()) return;
-    std::sort(samples_.begin(), samples_.end());
-    const double ns_per_cycle = 1e9 / static_cast<double>(rte_get_tsc_hz());
-    auto percentile = [&](double p) {
-      const auto rank = static_cast<size_t>(
-          p * static_cast<double>(samples_.size() - 1) + 0.5);
-      return static_cast<double>(samples_[rank]) * ns_per_cycle;
-    };
-    state.counters["p50"] = percentile(0.50);
-    state.counters["p99"] = percentile(0.99);
-    state.counters["p999"] = percentile(0.999);
-  }
-
- private:
-  std::vector<uint64_t> samples_;
-};
 
 // Node 2's application: takes every put and forgets it.
 class DiscardSink : public MessageSink {
@@ -256,7 +232,8 @@ void ProtocolRoundTrip(benchmark::State& state, bool driven) {
   }
   const uint64_t retransmits_before = engine.port_counters().retransmits.Get();
   const uint64_t frames_before = engine.port_counters().frames_out.Get();
-  Latencies latencies(state);
+  Latencies latencies(1e9 / static_cast<double>(rte_get_tsc_hz()));
+  latencies.Reserve(static_cast<size_t>(state.max_iterations));
   // One deadline for the run: computing one per round trip would be timed.
   const absl::Time deadline = absl::Now() + absl::Minutes(5);
   // Puts that completed with an error. They are counted rather than ending
@@ -432,7 +409,8 @@ void RawRoundTrip(benchmark::State& state, bool allocating_echo) {
   };
   bool ok = true;
   for (int i = 0; ok && i < kWarmUpRoundTrips; ++i) ok = round_trip();
-  Latencies latencies(state);
+  Latencies latencies(1e9 / static_cast<double>(rte_get_tsc_hz()));
+  latencies.Reserve(static_cast<size_t>(state.max_iterations));
   if (ok) {
     for (auto _ : state) {
       const uint64_t start = rte_rdtsc();

@@ -18,6 +18,9 @@ class Latencies {
   // cycles, 1e9 / rte_get_tsc_hz()).
   explicit Latencies(double scale = 1.0) : scale_(scale) {}
 
+  // Room for `count` samples, so that Add never allocates inside a timed
+  // loop.
+  void Reserve(size_t count) { samples_.reserve(count); }
   void Add(uint64_t units) { samples_.push_back(units); }
   size_t size() const { return samples_.size(); }
 

@@ -14,7 +14,7 @@
 //                           per put
 //   BM_Put/loopback/N, BM_Get/loopback/N
 //
-// p50/p99 counters are percentiles of per-operation latencies in ns. The
+// p50/p99/p999 counters are percentiles of per-operation latencies in us. The
 // engine thread polls on its own core: keep the machine otherwise idle.
 //
 //   bazel run -c opt //benchmarks:put_get_benchmark --
@@ -23,17 +23,19 @@
 #include <rte_cycles.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "benchmarks/latencies.h"
 #include "rsm/core/controller.h"
 #include "rsm/rsmapi.h"
 #include "transport/segments/segment_service.h"
 
 namespace {
+
+using ::rsm::bench::Latencies;
 
 constexpr size_t kSegmentSize = 4 << 20;
 
@@ -68,31 +70,9 @@ Segment& SegmentOn(const char* name) {
   return name[0] == 'd' ? *dpdk0 : *loopback;
 }
 
-// Per-operation latencies in ns, summarised as counters.
-class Latencies {
- public:
-  Latencies() : ns_per_tsc_(1e9 / static_cast<double>(rte_get_tsc_hz())) {}
-  void Add(uint64_t tsc) { samples_.push_back(tsc); }
-  void Report(benchmark::State& state) {
-    if (samples_.empty()) return;
-    std::sort(samples_.begin(), samples_.end());
-    auto at = [&](double q) {
-      return static_cast<double>(
-                 samples_[static_cast<size_t>(q * (samples_.size() - 1))]) *
-             ns_per_tsc_;
-    };
-    state.counters["p50"] = at(0.5);
-    state.counters["p99"] = at(0.99);
-  }
-
- private:
-  const double ns_per_tsc_;
-  std::vector<uint64_t> samples_;
-};
-
 template <typename Op>
 void Timed(benchmark::State& state, Op op) {
-  Latencies latencies;
+  Latencies latencies(1e9 / static_cast<double>(rte_get_tsc_hz()));
   for (auto _ : state) {
     const uint64_t start = rte_rdtsc();
     if (op() != 0) {
@@ -151,7 +131,7 @@ void BM_PutExplicit(benchmark::State& state, const char* name) {
   rsm_memseg_import_init_barrier(segment.imported, rsm_barrier_type_t{},
                                  &barrier);
   rsm_memseg_import_set_mode(segment.imported, RSM_BARRIER_MODE_EXPLICIT);
-  Latencies latencies;
+  Latencies latencies(1e9 / static_cast<double>(rte_get_tsc_hz()));
   for (auto _ : state) {
     const uint64_t start = rte_rdtsc();
     int rc = rsm_memseg_import_open_barrier(&barrier);

@@ -26,17 +26,16 @@
 // polls on a CPU the measured one needs.
 //
 // Times are manual (UseManualTime: what "Time" reports is the mean of the
-// measured latencies); the counters p50 and p99 are percentiles of the
-// iterations' latencies in us; BM_ExplicitSpan also reports close_p50 and
-// close_p99, close_barrier alone. With --benchmark_repetitions, read the
-// median aggregate of p50 and p99.
+// measured latencies); the counters p50, p99 and p999 are percentiles of the
+// iterations' latencies in us; BM_ExplicitSpan also reports close_p50,
+// close_p99 and close_p999, close_barrier alone. With --benchmark_repetitions,
+// read the median aggregate of p50 and p99.
 //
 //   bazel run -c opt //benchmarks:signal_barrier_benchmark --
 //     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <sched.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -47,11 +46,15 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "benchmarks/latencies.h"
 #include "rsm/core/controller.h"
 #include "rsm/rsmapi.h"
 #include "rsm/testing/n_nodes.h"
 
 namespace {
+
+using ::rsm::bench::Latencies;
+using ::rsm::bench::MonotonicNanos;
 
 enum class Setup { kLoopback, kDpdk0, kTwoNodes };
 
@@ -137,35 +140,9 @@ Pair& PairOn(Setup setup) {
   return *pair;
 }
 
-// Now, in ns of the monotonic clock (the same on every CPU; EAL and its TSC
+// Times in ns of the monotonic clock (the same on every CPU; EAL and its TSC
 // rate are not up before the DPDK setups).
-uint64_t Now() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
-
-// Latencies in ns; p50/p99 counters in us.
-class Latencies {
- public:
-  static double ToSeconds(uint64_t ns) { return static_cast<double>(ns) / 1e9; }
-  void Add(uint64_t ns) { samples_.push_back(ns); }
-  void Report(benchmark::State& state, const char* prefix = "") {
-    if (samples_.empty()) return;
-    std::sort(samples_.begin(), samples_.end());
-    auto at = [&](double q) {
-      return static_cast<double>(
-                 samples_[static_cast<size_t>(q * (samples_.size() - 1))]) /
-             1e3;
-    };
-    state.counters[std::string(prefix) + "p50"] = at(0.5);
-    state.counters[std::string(prefix) + "p99"] = at(0.99);
-  }
-
- private:
-  std::vector<uint64_t> samples_;
-};
+double ToSeconds(uint64_t ns) { return static_cast<double>(ns) / 1e9; }
 
 // The waiter: takes events from the export handle and says when.
 class Waiter {
@@ -186,7 +163,7 @@ class Waiter {
       // Sleeping: blocks in poll(2) (1 s, so that a stop is noticed).
       const int rc = rsm_intr_signal_wait(exported_, spinning_ ? 0 : 1000);
       if (rc != RSM_SUCCESS) continue;
-      woke_at_.store(Now(), std::memory_order_relaxed);
+      woke_at_.store(MonotonicNanos(), std::memory_order_relaxed);
       woken_.fetch_add(1, std::memory_order_release);
     }
   }
@@ -212,17 +189,17 @@ void BM_PostToWake(benchmark::State& state, Setup setup, bool spinning) {
       // Long enough for the waiter to be asleep in poll(2).
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    const uint64_t start = Now();
+    const uint64_t start = MonotonicNanos();
     if (rsm_intr_signal_post(pair.imported, 0) != RSM_SUCCESS) {
       state.SkipWithError("post failed");
       break;
     }
-    posts.Add(Now() - start);
+    posts.Add(MonotonicNanos() - start);
     ++expected;
     while (waiter.woken() < expected) sched_yield();
     const uint64_t latency = waiter.woke_at() - start;
     latencies.Add(latency);
-    state.SetIterationTime(Latencies::ToSeconds(latency));
+    state.SetIterationTime(ToSeconds(latency));
   }
   latencies.Report(state);
   // How long the post call itself took (it returns once the exporter's node
@@ -257,22 +234,22 @@ void BM_ExplicitSpan(benchmark::State& state) {
         rsm_memseg_import_set_mode(pair.imported, RSM_BARRIER_MODE_EXPLICIT));
   Latencies spans, closes;
   for (auto _ : state) {
-    const uint64_t start = Now();
+    const uint64_t start = MonotonicNanos();
     int rc = rsm_memseg_import_open_barrier(&barrier);
     for (int i = 0; i < puts && rc == RSM_SUCCESS; ++i) {
       rc = rsm_memseg_import_put(pair.imported, i * kPutSize, data.data(),
                                  kPutSize);
     }
-    const uint64_t closing = Now();
+    const uint64_t closing = MonotonicNanos();
     if (rc == RSM_SUCCESS) rc = rsm_memseg_import_close_barrier(&barrier);
-    const uint64_t end = Now();
+    const uint64_t end = MonotonicNanos();
     if (rc != RSM_SUCCESS) {
       state.SkipWithError("explicit span failed");
       break;
     }
     spans.Add(end - start);
     closes.Add(end - closing);
-    state.SetIterationTime(Latencies::ToSeconds(end - start));
+    state.SetIterationTime(ToSeconds(end - start));
   }
   Check("set_mode",
         rsm_memseg_import_set_mode(pair.imported, RSM_BARRIER_MODE_IMPLICIT));
@@ -288,19 +265,19 @@ void BM_ImplicitPuts(benchmark::State& state) {
   std::vector<uint8_t> data(kPutSize, 0xA5);
   Latencies spans;
   for (auto _ : state) {
-    const uint64_t start = Now();
+    const uint64_t start = MonotonicNanos();
     int rc = RSM_SUCCESS;
     for (int i = 0; i < puts && rc == RSM_SUCCESS; ++i) {
       rc = rsm_memseg_import_put(pair.imported, i * kPutSize, data.data(),
                                  kPutSize);
     }
-    const uint64_t end = Now();
+    const uint64_t end = MonotonicNanos();
     if (rc != RSM_SUCCESS) {
       state.SkipWithError("implicit put failed");
       break;
     }
     spans.Add(end - start);
-    state.SetIterationTime(Latencies::ToSeconds(end - start));
+    state.SetIterationTime(ToSeconds(end - start));
   }
   spans.Report(state);
   state.SetItemsProcessed(state.iterations() * puts);
