@@ -36,12 +36,13 @@ PeerSession::~PeerSession() { Fail(Result::kEngineStopped, 0); }
 
 uint32_t PeerSession::EarlyFrames() const {
   uint32_t bits = 0;
-  const uint32_t span =
-      std::min<uint32_t>(kSelectiveAckBits, reorder.size() - 1);
+  const size_t size = reorder.size();
+  const uint32_t span = std::min<uint32_t>(kSelectiveAckBits, size - 1);
+  // One division, not one per slot: this runs for every frame sent.
+  size_t at = (delivered + 2) % size;
   for (uint32_t i = 0; i < span; ++i) {
-    if (reorder[(delivered + 2 + i) % reorder.size()] != nullptr) {
-      bits |= uint32_t{1} << i;
-    }
+    if (reorder[at] != nullptr) bits |= uint32_t{1} << i;
+    if (++at == size) at = 0;
   }
   return bits;
 }
