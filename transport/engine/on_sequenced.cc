@@ -26,6 +26,7 @@ void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
     rte_mbuf*& slot = session.early(seq);
     if (slot == nullptr) {
       slot = frame;
+      ++session.early_held;
       return;
     }
     reason = DropReason::kDuplicate;
@@ -37,6 +38,7 @@ void Engine::OnSequenced(PeerSession& session, rte_mbuf* frame,
       // (64-bit) sequence number.
       const uint64_t following = session.delivered + 1;
       session.early(following) = nullptr;
+      --session.early_held;
       wire::DecodedFrame early;
       // Validated when it arrived; decoding again only locates its fields.
       wire::DecodeFrame(

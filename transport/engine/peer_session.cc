@@ -35,6 +35,7 @@ PeerSession::PeerSession(const PeerAddress& address, uint32_t window_frames,
 PeerSession::~PeerSession() { Fail(Result::kEngineStopped, 0); }
 
 uint32_t PeerSession::EarlyFrames() const {
+  if (early_held == 0) return 0;  // the common case: frames come in order
   uint32_t bits = 0;
   const size_t size = reorder.size();
   const uint32_t span = std::min<uint32_t>(kSelectiveAckBits, size - 1);
@@ -70,6 +71,7 @@ int PeerSession::Fail(Result result, uint32_t new_incarnation) {
     if (frame != nullptr) FreeFrame(frame);
     frame = nullptr;
   }
+  early_held = 0;
   if (new_incarnation != 0) my_incarnation = new_incarnation;
   peer_incarnation = 0;
   next_seq = first_sequence;

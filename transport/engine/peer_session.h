@@ -89,6 +89,7 @@ struct PeerSession {
   // Receiving side.
   uint64_t delivered;  // cumulative: every frame up to here was applied
   std::vector<rte_mbuf*> reorder;
+  uint32_t early_held = 0;  // frames waiting in `reorder`
   bool in_message = false;
   wire::FrameHeader message_header{};
   std::vector<uint8_t> message;
