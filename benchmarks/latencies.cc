@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace rsm::bench {
@@ -13,8 +14,8 @@ double Latencies::QuantileMicros(double q) {
     std::sort(samples_.begin(), samples_.end());
     sorted_ = true;
   }
-  const auto rank =
-      static_cast<size_t>(q * static_cast<double>(samples_.size() - 1) + 0.5);
+  const auto rank = static_cast<size_t>(
+      std::llround(q * static_cast<double>(samples_.size() - 1)));
   return static_cast<double>(samples_[rank]) * scale_ / 1e3;
 }
 

@@ -21,7 +21,10 @@ class Latencies {
   // Room for `count` samples, so that Add never allocates inside a timed
   // loop.
   void Reserve(size_t count) { samples_.reserve(count); }
-  void Add(uint64_t units) { samples_.push_back(units); }
+  void Add(uint64_t units) {
+    samples_.push_back(units);
+    sorted_ = false;
+  }
   size_t size() const { return samples_.size(); }
 
   // The q-quantile (0..1) in microseconds; 0 with no samples.

@@ -29,8 +29,9 @@ uint64_t CpuNanos() {
 uint64_t ResidentKib() {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0)
+    if (line.rfind("VmRSS:", 0) == 0) {
       return std::strtoull(line.c_str() + 6, nullptr, 10);
+    }
   }
   return 0;
 }

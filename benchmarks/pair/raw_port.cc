@@ -39,7 +39,7 @@ rte_mbuf* RawPort::Frame(uint16_t length) {
   if (frame == nullptr) return nullptr;
   auto* header = static_cast<rte_ether_hdr*>(
       static_cast<void*>(rte_pktmbuf_append(frame, length)));
-  std::memset(header, 0xff, 2 * RTE_ETHER_ADDR_LEN);
+  std::memset(header, 0xff, size_t{2} * RTE_ETHER_ADDR_LEN);
   header->ether_type = rte_cpu_to_be_16(kEtherType);
   return frame;
 }

@@ -42,6 +42,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cinttypes>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -66,7 +67,7 @@ void RequestStop(int /*signal*/) { stop_requested = 1; }
 struct Options {
   int nodes = 0;
   double seconds = 0;
-  long ops = 0;
+  int64_t ops = 0;
   size_t size = 0;
   uint32_t seed = 1;
   int signals = 0;
@@ -81,13 +82,13 @@ struct Peer {
   std::vector<rsm_memseg_import_handle_t> stale;
   std::vector<uint8_t> model = std::vector<uint8_t>(kSlice);
   bool up = false;
-  long long next_retry_ms = 0;
+  int64_t next_retry_ms = 0;
 };
 
-long long RealtimeMs() {
+int64_t RealtimeMs() {
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 uint64_t Fnv1a(const uint8_t* data, size_t length) {
@@ -173,7 +174,7 @@ class Node {
   // Every peer connected, each within the timeout (they start at their own
   // pace).
   void ConnectAll() {
-    const long long deadline = RealtimeMs() + options_.timeout_ms;
+    const int64_t deadline = RealtimeMs() + options_.timeout_ms;
     for (Peer& peer : peers_) {
       while (!TryConnect(peer)) {
         if (RealtimeMs() > deadline) {
@@ -187,7 +188,7 @@ class Node {
   void RunTraffic() {
     const auto start = std::chrono::steady_clock::now();
     auto next_report = start + std::chrono::seconds(10);
-    for (long done = 0;; ++done) {
+    for (int64_t done = 0;; ++done) {
       const auto now = std::chrono::steady_clock::now();
       const double elapsed = std::chrono::duration<double>(now - start).count();
       if (stop_requested != 0 ||
@@ -196,16 +197,17 @@ class Node {
         break;
       }
       if (now >= next_report) {
-        std::printf("node %u: t=%.0fs ops %zu failures %ld\n", id_, elapsed,
-                    latencies_ns_.size(), failures_);
+        std::printf("node %u: t=%.0fs ops %zu failures %" PRId64 "\n", id_,
+                    elapsed, latencies_ns_.size(), failures_);
         std::fflush(stdout);
         next_report += std::chrono::seconds(10);
       }
       Peer& peer = peers_[random_() % peers_.size()];
       if (!peer.up) {
         if (RealtimeMs() >= peer.next_retry_ms) Reconnect(peer);
-        if (!peer.up)
+        if (!peer.up) {
           std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
         continue;
       }
       OneOp(peer);
@@ -225,7 +227,7 @@ class Node {
     };
     std::printf(
         "node %u: ops %zu in %.1f s: %.0f ops/s; median %.1f us p99 %.1f us; "
-        "failures %ld\n",
+        "failures %" PRId64 "\n",
         id_, sorted.size(), elapsed_s_, sorted.size() / elapsed_s_, at(0.5),
         at(0.99), failures_);
   }
@@ -243,18 +245,20 @@ class Node {
         }
       }
     }
-    const long expected = static_cast<long>(options_.signals) * peers_.size();
-    long received = 0;
-    const long long deadline = RealtimeMs() + options_.timeout_ms;
+    const int64_t expected =
+        static_cast<int64_t>(options_.signals * peers_.size());
+    int64_t received = 0;
+    const int64_t deadline = RealtimeMs() + options_.timeout_ms;
     while (received < expected && RealtimeMs() < deadline) {
       const int rc = rsm_intr_signal_wait(
           export_, static_cast<int>(deadline - RealtimeMs()) + 1);
       if (rc == RSM_SUCCESS) ++received;
     }
-    long extra = 0;
+    int64_t extra = 0;
     while (rsm_intr_signal_wait(export_, 300) == RSM_SUCCESS) ++extra;
-    std::printf("node %u: signals received %ld of %ld; extra %ld\n", id_,
-                received, expected, extra);
+    std::printf("node %u: signals received %" PRId64 " of %" PRId64
+                "; extra %" PRId64 "\n",
+                id_, received, expected, extra);
   }
 
   // Reads back each peer's slice whole and reports the model's hash.
@@ -263,9 +267,8 @@ class Node {
       if (!peer.up) Reconnect(peer);
       if (!peer.up) Fail(id_, "node " + std::to_string(peer.id) + " is gone");
       CheckWhole(peer);
-      std::printf(
-          "node %u: model %u@%u %016llx\n", id_, id_, peer.id,
-          static_cast<unsigned long long>(Fnv1a(peer.model.data(), kSlice)));
+      std::printf("node %u: model %u@%u %016" PRIx64 "\n", id_, id_, peer.id,
+                  static_cast<uint64_t>(Fnv1a(peer.model.data(), kSlice)));
     }
   }
 
@@ -273,7 +276,7 @@ class Node {
     if (!options_.sync_dir.empty()) {
       std::ofstream(options_.sync_dir + "/done." + std::to_string(id_))
           << "done\n";
-      const long long deadline = RealtimeMs() + options_.timeout_ms;
+      const int64_t deadline = RealtimeMs() + options_.timeout_ms;
       for (int j = 1; j <= options_.nodes; ++j) {
         const std::string path =
             options_.sync_dir + "/done." + std::to_string(j);
@@ -284,15 +287,15 @@ class Node {
       }
     }
     for (const Peer& peer : peers_) {
-      std::printf("node %u: slice %u@%u %016llx\n", id_, peer.id, id_,
-                  static_cast<unsigned long long>(
+      std::printf("node %u: slice %u@%u %016" PRIx64 "\n", id_, peer.id, id_,
+                  static_cast<uint64_t>(
                       Fnv1a(memory_ + (peer.id - 1) * kSlice, kSlice)));
     }
     rsm_dpdk_counters_t counters{};
     if (rsm_dpdk_get_counters(controller_, &counters) == RSM_SUCCESS) {
-      std::printf("node %u: retransmits %llu dropped %llu\n", id_,
-                  static_cast<unsigned long long>(counters.retransmits),
-                  static_cast<unsigned long long>(counters.frames_dropped));
+      std::printf("node %u: retransmits %" PRIu64 " dropped %" PRIu64 "\n", id_,
+                  static_cast<uint64_t>(counters.retransmits),
+                  static_cast<uint64_t>(counters.frames_dropped));
     }
   }
 
@@ -326,7 +329,7 @@ class Node {
     }
     peer.handle = handle;
     peer.up = true;
-    std::printf("node %u: connected to %u at %lld\n", id_, peer.id,
+    std::printf("node %u: connected to %u at %" PRId64 "\n", id_, peer.id,
                 RealtimeMs());
     std::fflush(stdout);
     return true;
@@ -367,9 +370,9 @@ class Node {
       Fail(id_, "call to node " + std::to_string(peer.id) +
                     " rc=" + std::to_string(rc));
     }
-    const long long at = RealtimeMs();
-    std::printf("node %u: peer %u failed rc=%d at %lld topology %s\n", id_,
-                peer.id, rc, at,
+    const int64_t at = RealtimeMs();
+    std::printf("node %u: peer %u failed rc=%d at %" PRId64 " topology %s\n",
+                id_, peer.id, rc, at,
                 PeerActiveInTopology(peer.id) ? "active" : "inactive");
     std::fflush(stdout);
     peer.stale.push_back(peer.handle);
@@ -483,7 +486,7 @@ class Node {
   rsm_memseg_export_handle_t export_ = nullptr;
   std::vector<Peer> peers_;
   std::vector<uint32_t> latencies_ns_;
-  long failures_ = 0;
+  int64_t failures_ = 0;
   uint64_t op_count_ = 0;
   double elapsed_s_ = 0;
 };

@@ -28,7 +28,7 @@ namespace {
 // with 50 us, 5,500 with 10 us (and a 10 us idle_spin; see docs/
 // configuration.md).
 constexpr absl::Duration kFirstNap = absl::Microseconds(10);
-constexpr unsigned long kNapTimerSlackNs = 1000;
+constexpr uint64_t kNapTimerSlackNs = 1000;
 
 // A thread that is not an EAL lcore registers as one for as long as it
 // drives, so it gets mempool caches.
