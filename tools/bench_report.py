@@ -8,7 +8,8 @@ each run measures the floor and every figure between the same two processes)
 and DIR/ring.json (benchmarks:ring_hop_benchmark), and writes:
   DIR/results.csv  figure,value,unit,floor,ratio,target,met: one row per
                    performance target (docs/performance.md)
-  DIR/results.md   the targets, then every figure with its floor and ratio
+  DIR/results.md   the targets, every figure with its floor and ratio, and
+                   each run's floors and key figures
   DIR/latency.gp   a gnuplot script plotting DIR/samples/*.txt as CDFs
                    (tools/bench.sh runs it to make DIR/latency.png)
 A value is the median over the runs; a ratio is the median over the runs of
@@ -218,6 +219,20 @@ def main():
         rate = f"{fmt(f.value(name, rate_key))} {rate_key}" if rate_key else ""
         lines.append(f"| {name} | {' | '.join(cells)} | {rate} | "
                      f"{fmt(floor) if floor else ''} | {f'{ratio:.3g}' if ratio else ''} |")
+    lines += ["", "## Each run", "",
+              "This machine's speed between its CPUs drifts (docs/performance.md): "
+              "compare a run's figures with its own floor.", "",
+              "| run | RTT floor us | put/8 us | get/8 us | open_put_close/8 us "
+              "| stream floor B/s | put_bw/1MiB B/s | get_bw/1MiB B/s |",
+              "|---|---|---|---|---|---|---|---|"]
+    for number, run in enumerate(runs, 1):
+        def cell(name, counter):
+            return fmt(float(run[name][counter])) if name in run and counter in run[name] else ""
+        lines.append(
+            f"| {number} | {cell('raw/pingpong_64B', 'p50')} | {cell('put/8', 'p50')} | "
+            f"{cell('get/8', 'p50')} | {cell('open_put_close/8', 'p50')} | "
+            f"{cell('raw/stream_bulk', 'bytes_per_s')} | "
+            f"{cell('put_bw/1048576', 'bytes_per_s')} | {cell('get_bw/1048576', 'bytes_per_s')} |")
     memcpy = f.value("memcpy_1MiB", "bytes_per_s")
     lines += ["", f"memcpy of 1 MiB on one thread: {fmt(memcpy)} B/s.", "",
               "Latency distributions of every run: latency.png."]
