@@ -282,7 +282,7 @@ class Engine {
   // Frames this node sent itself, to be received next iteration.
   std::vector<rte_mbuf*> local_frames_;
   uint64_t last_timers_tsc_ = 0;
-  // Messages received in sequence and requests taken: the work that is
+  // Frames applied in sequence and requests taken: the work that is
   // traffic, as opposed to heartbeats and acknowledgements (progress.cc
   // naps by it). Driver only.
   uint64_t traffic_ = 0;

@@ -92,7 +92,8 @@ void Engine::DriveUntilStopped() {
   AcquireDriver();
   const uint64_t spin_tsc = ToTsc(options_.idle_spin);
   uint64_t idle_since = 0;
-  absl::Duration nap = kFirstNap;
+  const absl::Duration first_nap = std::min(kFirstNap, options_.idle_sleep);
+  absl::Duration nap = first_nap;
   while (thread_should_run_.load(std::memory_order_acquire)) {
     const uint64_t traffic_before = traffic_;
     if (RunOnce()) {
@@ -100,15 +101,15 @@ void Engine::DriveUntilStopped() {
       // Heartbeats and acks alone keep the naps long: going back to 10 us
       // for each heartbeat would cost a dozen wake-ups (context switches)
       // per heartbeat interval.
-      if (traffic_ != traffic_before) nap = kFirstNap;
+      if (traffic_ != traffic_before) nap = first_nap;
     } else if (idle_since == 0) {
       idle_since = now_tsc_;
     } else if (now_tsc_ - idle_since < spin_tsc) {
       rte_pause();
     } else {
       // Still idle after a nap: straight back to a longer one, no spin.
-      NapUntilWoken(std::min(nap, options_.idle_sleep));
-      nap *= 2;
+      NapUntilWoken(nap);
+      nap = std::min(nap * 2, options_.idle_sleep);
     }
   }
   ReleaseDriver();
@@ -131,11 +132,16 @@ void Engine::BackstopUntilStopped() {
   // work, then naps. While callers drive it only wakes to look, so it takes
   // their core for a context switch, not for a loop run.
   while (thread_should_run_.load(std::memory_order_acquire)) {
-    const uint64_t since =
-        rte_rdtsc() - last_driven_tsc_.load(std::memory_order_relaxed);
-    if (since < idle_tsc) {
-      NapUntilWoken(absl::Nanoseconds(static_cast<double>(idle_tsc - since) *
-                                      1e9 / static_cast<double>(tsc_hz_)));
+    // Signed: the last driver may have read a TSC a little ahead of ours.
+    const int64_t since = static_cast<int64_t>(
+        rte_rdtsc() - last_driven_tsc_.load(std::memory_order_relaxed));
+    // Requests nobody waits for (PutWithoutWaiting) are sent at once: the
+    // nap would not sleep on them anyway.
+    const bool queued = requests_->Count() > 0 || tasks_->Count() > 0;
+    if (since < static_cast<int64_t>(idle_tsc) && !queued) {
+      NapUntilWoken(absl::Nanoseconds(
+          static_cast<double>(static_cast<int64_t>(idle_tsc) - since) * 1e9 /
+          static_cast<double>(tsc_hz_)));
       continue;
     }
     if (TryAcquireDriver()) {

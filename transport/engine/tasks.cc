@@ -15,7 +15,9 @@ Result Engine::RunOnEngine(absl::FunctionRef<void()> task) {
     return Result::kOk;
   }
   // Caller-driven and nobody driving: this thread becomes the driver for
-  // the task, instead of a trip through the task ring and a loop run.
+  // the task, instead of a trip through the task ring, and runs the loop
+  // once after it so that what the task sent (a REVOKE, a GET) leaves now,
+  // not when the backstop next looks.
   if (!dedicated_driver_.load(std::memory_order_acquire) &&
       TryAcquireDriver()) {
     if (stopped()) {
@@ -25,6 +27,7 @@ Result Engine::RunOnEngine(absl::FunctionRef<void()> task) {
     now_tsc_ = rte_rdtsc();
     DrainAllRequests();
     task();
+    RunOnce();
     ReleaseDriver();
     return Result::kOk;
   }

@@ -52,7 +52,6 @@ class EventCounter {
   // A signal delivered to the thread while it sleeps ends the wait
   // (kInterrupted), as EINTR ended Solaris's.
   //
-  //
   // `drive` runs the engine that posts here once, for caller-driven
   // progress (kNo: it cannot, a thread of the engine's own drives it).
   // Such a waiter drives instead of sleeping while the engine has had work

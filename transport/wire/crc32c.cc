@@ -3,6 +3,7 @@
 #include <immintrin.h>
 #include <rte_hash_crc.h>
 
+#include <array>
 #include <cstring>
 
 namespace rsm::transport::wire {
@@ -44,22 +45,36 @@ bool HasThreeWay() {
   return supported;
 }
 
+// Lanes up to this long (in bytes) have their shift constant in a table:
+// frames of a 9000-byte MTU, split three ways.
+constexpr size_t kTabulatedLane = 3072;
+
+// K = x^(8 * bytes - 33) mod P for a lane of `bytes` (a multiple of 8): the
+// 33 undoes the x^32 of crc32 and the reflected product's one-bit shift
+// (checked against the plain definition in crc32c_test). One takes a few
+// thousand cycles to compute, more than a frame's CRC, so the lanes frames
+// use are computed once, on first use.
+uint32_t ShiftConstant(size_t bytes) {
+  using Table = std::array<uint32_t, kTabulatedLane / 8 + 1>;
+  static const Table* const table = [] {
+    auto* constants = new Table();
+    for (size_t i = 1; i < constants->size(); ++i) {
+      (*constants)[i] = XToTheModP(64 * static_cast<uint64_t>(i) - 33);
+    }
+    return constants;
+  }();
+  if (bytes <= kTabulatedLane) return (*table)[bytes / 8];
+  return XToTheModP(8 * static_cast<uint64_t>(bytes) - 33);
+}
+
 // The CRC of `crc` followed by `bytes` zero bytes, as crc * K in one
 // carry-less multiplication and one crc32 (which multiplies by x^32 and
-// reduces): K = x^(8 * bytes - 33) mod P, the 33 undoing the x^32 and the
-// reflected product's one-bit shift (checked against the plain definition in
-// crc32c_test). K depends only on `bytes`, so the last one is kept per thread.
+// reduces).
 __attribute__((target("sse4.2,pclmul"))) uint32_t ShiftByZeros(uint32_t crc,
                                                                size_t bytes) {
-  thread_local size_t cached_bytes = 0;
-  thread_local uint32_t cached_k = 0;
-  if (bytes != cached_bytes) {
-    cached_k = XToTheModP(8 * static_cast<uint64_t>(bytes) - 33);
-    cached_bytes = bytes;
-  }
-  const __m128i product =
-      _mm_clmulepi64_si128(_mm_cvtsi32_si128(static_cast<int>(crc)),
-                           _mm_cvtsi32_si128(static_cast<int>(cached_k)), 0);
+  const __m128i product = _mm_clmulepi64_si128(
+      _mm_cvtsi32_si128(static_cast<int>(crc)),
+      _mm_cvtsi32_si128(static_cast<int>(ShiftConstant(bytes))), 0);
   return static_cast<uint32_t>(
       _mm_crc32_u64(0, static_cast<uint64_t>(_mm_cvtsi128_si64(product))));
 }
