@@ -491,8 +491,8 @@ INSTANTIATE_TEST_SUITE_P(Setups, BarrierTest, ::testing::ValuesIn(AllSetups()),
 // RSMERR_BARRIER_FAILURE. The exporter refuses a put only for a right or a
 // range the importer's library has already checked, so on this
 // implementation a span fails only when one of its puts could not be sent:
-// the engine had no frame for it (block_when_full off), or the message had
-// more frames than the window. Two nodes with engine options of their own.
+// the engine had no frame for it (block_when_full off). Two nodes with engine
+// options of their own.
 
 // Node 2 exports, node 1 imports (options adjusted by `adjust`).
 void OnTwoNodes(const char* name,

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "rsm/rsmapi.h"
 #include "rsm/testing/capi_setups.h"
 #include "transport/testing/child_process.h"
+#include "transport/testing/test_files.h"
 #include "transport/testing/threads.h"
 
 namespace {
@@ -24,14 +24,7 @@ namespace {
 using rsm::testing::Pages;
 using rsm::testing::RunInChildProcess;
 using rsm::testing::ThreadsNamed;
-
-// Writes `text` to a fresh file under the test's temporary directory.
-std::string WriteConfig(const std::string& name, const std::string& text) {
-  const char* dir = getenv("TEST_TMPDIR");
-  const std::string path = std::string(dir ? dir : "/tmp") + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
+using rsm::testing::WriteTestFile;
 
 // The embedded default unless a test sets RSM_CONFIG in its child.
 void UseEmbeddedDefault() { unsetenv("RSM_CONFIG"); }
@@ -137,7 +130,7 @@ TEST(ReleaseController, LastReleaseStopsTheEngineAndNextGetStartsANewOne) {
         uint8_t byte = 9;
         EXPECT_EQ(rsm_memseg_import_put(stale, 0, &byte, 1),
                   RSMERR_CONN_ABORTED);
-        EXPECT_NE(memory.data()[0], 9);
+        EXPECT_EQ(memory.data()[0], 1);  // what the round wrote, not 9
         rsmapi_controller_attr_t attr;
         EXPECT_EQ(rsm_get_controller_attr(first, &attr),
                   RSMERR_CTLR_NOT_PRESENT);
@@ -251,7 +244,7 @@ TEST(GetController, ManyThreadsAtOnceKeepTheCountExact) {
 TEST(BadConfiguration, EveryControllerIsNotPresentUntilTheFileIsFixed) {
   EXPECT_TRUE(RunInChildProcess([] {
     const std::string path =
-        WriteConfig("broken.ini", "[cluster]\nnode_id = abc\n");
+        WriteTestFile("broken.ini", "[cluster]\nnode_id = abc\n");
     setenv("RSM_CONFIG", path.c_str(), 1);
     rsmapi_controller_handle_t handle = nullptr;
     EXPECT_EQ(rsm_get_controller(nullptr, &handle), RSMERR_CTLR_NOT_PRESENT);
@@ -261,7 +254,7 @@ TEST(BadConfiguration, EveryControllerIsNotPresentUntilTheFileIsFixed) {
     EXPECT_EQ(rsm_get_interconnect_topology(&topology),
               RSMERR_CTLR_NOT_PRESENT);
     // Fixed in place: the next call loads it.
-    WriteConfig("broken.ini", "[cluster]\nnode_id = 5\n");
+    WriteTestFile("broken.ini", "[cluster]\nnode_id = 5\n");
     ASSERT_EQ(rsm_get_controller(nullptr, &handle), RSM_SUCCESS);
     ASSERT_EQ(rsm_get_interconnect_topology(&topology), RSM_SUCCESS);
     EXPECT_EQ(topology->topology_hdr.local_nodeid, 5u);
@@ -302,7 +295,7 @@ TEST(GetInterconnectTopology, EmbeddedDefaultIsOneNodeWithDpdk0) {
 
 TEST(GetInterconnectTopology, ListsTheOtherConfiguredNodes) {
   EXPECT_TRUE(RunInChildProcess([] {
-    const std::string path = WriteConfig("three_nodes.ini", R"ini(
+    const std::string path = WriteTestFile("three_nodes.ini", R"ini(
 [cluster]
 node_id = 2
 [eal]

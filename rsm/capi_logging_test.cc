@@ -20,24 +20,21 @@
 #include "gtest/gtest.h"
 #include "rsm/rsmapi.h"
 #include "transport/testing/child_process.h"
+#include "transport/testing/test_files.h"
 
 namespace {
 
 using ::rsm::testing::RunInChildProcess;
+using ::rsm::testing::TestFilePath;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr size_t kPage = 4096;
 
-std::string TempPath(const std::string& name) {
-  const char* dir = getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
-
 // One node with dpdk0 on a net_ring port that loops back to itself, and
 // `log_level` appended to the EAL arguments.
 void UseConfigWithLogLevel(const std::string& log_level) {
-  const std::string path = TempPath(absl::StrCat("log", getpid(), ".ini"));
+  const std::string path = TestFilePath(absl::StrCat("log", getpid(), ".ini"));
   std::ofstream(path) << "[cluster]\nnode_id = 1\n\n[eal]\nargs = --no-huge "
                          "--no-pci -m 256 --no-shconf --no-telemetry "
                       << "--file-prefix=rsmlog" << getpid() << " -l 0 "
@@ -50,7 +47,8 @@ void UseConfigWithLogLevel(const std::string& log_level) {
 // after EAL is up) to a file until Read().
 class CapturedOutput {
  public:
-  CapturedOutput() : path_(TempPath(absl::StrCat("out", getpid(), ".log"))) {
+  CapturedOutput()
+      : path_(TestFilePath(absl::StrCat("out", getpid(), ".log"))) {
     fflush(stdout);
     fflush(stderr);
     saved_out_ = dup(STDOUT_FILENO);

@@ -8,31 +8,24 @@
 
 #include "gtest/gtest.h"
 #include "rsm/rsmapi.h"
+#include "transport/testing/test_files.h"
 
 namespace {
 
+using ::rsm::testing::TestFilePath;
+using ::rsm::testing::WriteTestFile;
+
 constexpr char kEnvVar[] = "RSM_SEGMENTID_FILE";
-
-std::string TempPath(const std::string& name) {
-  const char* dir = getenv("TEST_TMPDIR");
-  return std::string(dir ? dir : "/tmp") + "/" + name;
-}
-
-std::string WriteFile(const std::string& name, const std::string& text) {
-  const std::string path = TempPath(name);
-  std::ofstream(path, std::ios::trunc) << text;
-  return path;
-}
 
 // Each test chooses the file through the environment and leaves it as found.
 class GetSegmentIdRange : public ::testing::Test {
  protected:
   void SetUp() override {
     if (const char* value = getenv(kEnvVar)) saved_ = value;
-    path_ = WriteFile("capi.segmentid",
-                      "# ranges\n"
-                      "reserved myapp 400000 4096\n"
-                      "reserved other 500000 16\n");
+    path_ = WriteTestFile("capi.segmentid",
+                          "# ranges\n"
+                          "reserved myapp 400000 4096\n"
+                          "reserved other 500000 16\n");
     setenv(kEnvVar, path_.c_str(), 1);
   }
   void TearDown() override {
@@ -72,7 +65,7 @@ TEST_F(GetSegmentIdRange, AnyNullArgumentIsBadAddr) {
 }
 
 TEST_F(GetSegmentIdRange, NullIsCheckedBeforeTheFile) {
-  setenv(kEnvVar, TempPath("no-such.segmentid").c_str(), 1);
+  setenv(kEnvVar, TestFilePath("no-such.segmentid").c_str(), 1);
   uint32_t length = 0;
   EXPECT_EQ(rsm_get_segmentid_range("myapp", nullptr, &length),
             RSMERR_BAD_ADDR);
@@ -88,7 +81,7 @@ TEST_F(GetSegmentIdRange, UnknownAppidIsBadAppidAndOutputsAreUntouched) {
 }
 
 TEST_F(GetSegmentIdRange, MissingFileIsBadConf) {
-  setenv(kEnvVar, TempPath("no-such.segmentid").c_str(), 1);
+  setenv(kEnvVar, TestFilePath("no-such.segmentid").c_str(), 1);
   rsm_memseg_id_t base = 7;
   uint32_t length = 9;
   EXPECT_EQ(rsm_get_segmentid_range("myapp", &base, &length), RSMERR_BAD_CONF);
@@ -98,7 +91,8 @@ TEST_F(GetSegmentIdRange, MissingFileIsBadConf) {
 
 TEST_F(GetSegmentIdRange, MalformedFileIsBadConf) {
   setenv(kEnvVar,
-         WriteFile("bad.segmentid", "\nreserved myapp 400000 16\n").c_str(), 1);
+         WriteTestFile("bad.segmentid", "\nreserved myapp 400000 16\n").c_str(),
+         1);
   rsm_memseg_id_t base = 0;
   uint32_t length = 0;
   EXPECT_EQ(rsm_get_segmentid_range("myapp", &base, &length), RSMERR_BAD_CONF);
@@ -108,7 +102,7 @@ TEST_F(GetSegmentIdRange, FileIsReadOnEveryCall) {
   rsm_memseg_id_t base = 0;
   uint32_t length = 0;
   ASSERT_EQ(rsm_get_segmentid_range("myapp", &base, &length), RSM_SUCCESS);
-  WriteFile("capi.segmentid", "reserved myapp 410000 32\n");
+  WriteTestFile("capi.segmentid", "reserved myapp 410000 32\n");
   ASSERT_EQ(rsm_get_segmentid_range("myapp", &base, &length), RSM_SUCCESS);
   EXPECT_EQ(base, 0x410000u);
   EXPECT_EQ(length, 32u);

@@ -140,20 +140,25 @@ TEST_P(SignalTest, PostFromARevokedImportIsConnAborted) {
 }
 
 // A waiter on an import whose connection ends is woken with the connection
-// error, not left until its timeout; events posted before stay takeable.
+// error, not left until its timeout.
 TEST_P(SignalTest, WaitOnAnImportWhoseConnectionEndsIsConnAborted) {
   RunCase([](Nodes& nodes) {
     Imported segment(nodes);
     ASSERT_TRUE(segment.ok());
     ASSERT_EQ(rsm_intr_signal_post(segment.exported(), 0), RSM_SUCCESS);
     std::atomic<int> waited{-1};
+    std::atomic<bool> took_first{false};
     std::thread waiter([&] {
       // Takes the pending event, then sleeps for the next one.
       int rc = rsm_intr_signal_wait(segment.imported(), 10000);
-      if (rc == RSM_SUCCESS)
+      if (rc == RSM_SUCCESS) {
+        took_first.store(true);
         rc = rsm_intr_signal_wait(segment.imported(), 30000);
+      }
       waited.store(rc);
     });
+    // The unpublish must find the waiter in its second wait, not before it.
+    ASSERT_TRUE(WaitFor([&] { return took_first.load(); }));
     absl::SleepFor(absl::Milliseconds(50));
     const absl::Time unpublished = absl::Now();
     ASSERT_EQ(rsm_memseg_export_unpublish(segment.exported()), RSM_SUCCESS);
@@ -780,7 +785,9 @@ TEST(StoppedExporter, PostIsUnreachableThenConnAborted) {
     EXPECT_EQ(rsm_intr_signal_post(imported, RSM_SIGPOST_NO_ACCUMULATE),
               RSMERR_CONN_ABORTED);
     // Nothing can signal a lost connection: a wait returns at once.
+    const absl::Time before_wait = absl::Now();
     EXPECT_EQ(rsm_intr_signal_wait(imported, 5000), RSMERR_CONN_ABORTED);
+    EXPECT_LT(absl::Now() - before_wait, absl::Seconds(1));
     EXPECT_EQ(rsm_memseg_import_disconnect(imported), RSM_SUCCESS);
   });
 }

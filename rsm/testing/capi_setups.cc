@@ -18,9 +18,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "rsm/core/controller.h"
+#include "transport/config.h"
 #include "transport/testing/child_process.h"
 #include "transport/testing/test_cluster.h"
+#include "transport/testing/test_files.h"
 
 namespace rsm::testing {
 namespace {
@@ -62,16 +65,15 @@ int LastAllowedCpu() {
 // One node whose dpdk0 is `device`, in a cluster file written where the
 // test may write and named by RSM_CONFIG.
 void UseOneNodeCluster(const std::string& device) {
-  const char* dir = getenv("TEST_TMPDIR");
-  const std::string path =
-      absl::StrCat(dir != nullptr ? dir : "/tmp", "/onenode", getpid(), ".ini");
-  std::ofstream(path) << "[cluster]\nnode_id = 1\n\n[eal]\nargs = --no-huge "
-                         "--no-pci -m 256 --no-shconf --no-telemetry "
-                         "--file-prefix=rsmone"
-                      << getpid()
-                      << " -l 0 --log-level=*:warning\n\n"
-                         "[controller.dpdk0]\ndevice = "
-                      << device << "\n";
+  // The embedded default's EAL arguments, with a runtime prefix of its own.
+  const std::string eal_args = absl::StrReplaceAll(
+      transport::kDefaultEalArgs,
+      {{"--file-prefix=rsm ",
+        absl::StrCat("--file-prefix=rsmone", getpid(), " ")}});
+  const std::string path = WriteTestFile(
+      absl::StrCat("onenode", getpid(), ".ini"),
+      absl::StrCat("[cluster]\nnode_id = 1\n\n[eal]\nargs = ", eal_args,
+                   "\n\n[controller.dpdk0]\ndevice = ", device, "\n"));
   setenv("RSM_CONFIG", path.c_str(), 1);
 }
 
