@@ -42,10 +42,9 @@
  *   done; wait
  *   tools/netns_cluster.sh down
  *
- * Only <rsmapi.h> is needed; <rsm_dpdk.h> is included for the frame counters
- * printed at the end (drop it and print_counters on Solaris). */
+ * Only <rsmapi.h> is needed, and <rsm_dpdk.h> for the frame counters printed
+ * at the end (example_util's print_counters: leave both out on Solaris). */
 #define _POSIX_C_SOURCE 200112L
-#include <errno.h>
 #include <limits.h>
 #include <rsm_dpdk.h>
 #include <rsmapi.h>
@@ -53,7 +52,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "example_util.h"

@@ -1,4 +1,5 @@
-/* Helpers the example programs share. Plain C99 on <rsmapi.h>. */
+/* Helpers the example programs share. Plain C99 on <rsmapi.h>, and on
+ * <rsm_dpdk.h> for print_counters only. */
 #ifndef RSM_EXAMPLES_EXAMPLE_UTIL_H_
 #define RSM_EXAMPLES_EXAMPLE_UTIL_H_
 
@@ -7,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* "RSMERR_TIMEOUT" for 42; "RSMERR_?" for a code not listed. */
+/* "RSMERR_TIMEOUT" for 42; "an RSMAPI error" for a code not listed. */
 const char *rsm_error_name(int code);
 
 /* Records travel as little-endian 64-bit words. */

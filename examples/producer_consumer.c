@@ -33,13 +33,14 @@
  *       bazel-bin/examples/producer_consumer producer --node 1
  *
  * Those two files share the socket /tmp/rsm-producer-consumer.sock, so one
- * pair at a time per host. The consumer leaves the socket file behind when it
- * exits (rsm-dpdk does not close its memif port): rm -f it before the next
- * run, or the consumer's rsm_get_controller fails with
+ * pair at a time per host. A consumer that exits closes its memif port,
+ * which removes the socket file; one that was killed leaves it behind: rm -f
+ * it before the next run, or the consumer's rsm_get_controller fails with
  * RSMERR_CTLR_NOT_PRESENT. On a cluster, give each host its cluster file.
  *
- * Only <rsmapi.h> is needed; <rsm_dpdk.h> is included for the frame counters
- * the consumer prints (drop it and print_counters on Solaris). */
+ * Only <rsmapi.h> is needed, and <rsm_dpdk.h> for the frame counters the
+ * consumer prints (example_util's print_counters: leave both out on
+ * Solaris). */
 #define _POSIX_C_SOURCE 200112L
 #include <errno.h>
 #include <limits.h>
@@ -50,7 +51,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "example_util.h"

@@ -133,9 +133,10 @@ run() {
     fi
   fi
   if (( ok )); then echo "PASS $name"; else failures=$((failures + 1)); fi
-  # rsm-dpdk never closes its memif port, so the server leaves its socket
-  # file behind and the next server on that path would fail to probe
-  # ("Address already in use"). Remove it between runs.
+  # A consumer that exits closes its port, which removes the socket file;
+  # one that failed or was killed by timeout leaves it, and the next server
+  # on that path would fail to probe ("Address already in use"). Remove it
+  # between runs.
   rm -f "$socket"
 }
 

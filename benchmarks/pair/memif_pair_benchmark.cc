@@ -404,7 +404,9 @@ void RegisterAll(int idle_rounds) {
 // The cluster file of node `node` (1: memif server, the exporter).
 std::string WriteClusterFile(const std::string& dir, int node, int cpu,
                              const std::string& socket) {
-  const std::string path = absl::StrCat(dir, "/node", node, ".ini");
+  // This run's own name: outside bazel test `dir` is /tmp, shared.
+  const std::string path =
+      absl::StrCat(dir, "/rsmbench", getpid(), "node", node, ".ini");
   std::ofstream(path) << absl::StrCat(
       "[cluster]\nnode_id = ", node,
       "\n[eal]\nargs = --no-huge --no-pci -m 512 --no-shconf --no-telemetry "

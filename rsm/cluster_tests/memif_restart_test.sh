@@ -77,11 +77,13 @@ for ((run = 1; run <= RESTARTS; run++)); do
     RSM_CONFIG="$tmp/node2.ini" timeout 60 "$node_bin" --nodes 2 --seconds 30 \
       --size 64 --tolerate-failures --seed "$run" >"$log" 2>&1 &
     client=$!
-    if wait_for_line "$log" '^node 2: connected to 1 ' 20; then
+    # It says its pid before it connects.
+    if wait_for_line "$log" '^node 2: connected to 1 ' 20 &&
+      victim=$(sed -nE 's/^node 2: pid ([0-9]+)$/\1/p' "$log") && [[ -n "$victim" ]]; then
       sleep 0.3
-      kill -KILL "$(sed -nE 's/^node 2: pid ([0-9]+)$/\1/p' "$log")"
+      kill -KILL "$victim"
     else
-      fail "run $run: node 2 never connected"
+      fail "run $run: node 2 never connected (or never said its pid)"
     fi
     wait "$client" 2>/dev/null || true
   else

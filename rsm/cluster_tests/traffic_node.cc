@@ -19,11 +19,13 @@
 //   node <i>: connected to <j> at <ms>          (CLOCK_REALTIME milliseconds)
 //   node <i>: peer <j> failed rc=<code> at <ms> topology <active|inactive>
 //   node <i>: stale handle to <j> rc=<code>     (an ended connection's put)
-//   node <i>: ops <K> in <s> s: <R> ops/s; median <m> us p99 <p> us; failures
-//   <F> node <i>: signals received <r> of <e>; extra <x> node <i>: model
-//   <i>@<j> <hash>              (what slice i of j must hold) node <i>: slice
-//   <k>@<i> <hash>              (what slice k of i holds) node <i>: retransmits
-//   <r> dropped <d>
+// clang-format off
+//   node <i>: ops <K> in <s> s: <R> ops/s; median <m> us p99 <p> us; failures <F>
+//   node <i>: signals received <r> of <e>; extra <x>
+//   node <i>: model <i>@<j> <hash>              (what slice i of j must hold)
+//   node <i>: slice <k>@<i> <hash>              (what slice k of i holds)
+//   node <i>: retransmits <r> dropped <d>
+// clang-format on
 //
 // A failing call exits 1 unless --tolerate-failures: then a peer whose call
 // fails is reconnected (every 20 ms), its slice re-read into the model, and
