@@ -170,6 +170,28 @@ TEST_P(SignalTest, WaitOnAnImportWhoseConnectionEndsIsConnAborted) {
   });
 }
 
+// The pollfd of an import whose connection ended reports POLLHUP at once
+// (the pipe's write end is closed), instead of polling until the timeout.
+TEST_P(SignalTest, PollfdOfAnEndedConnectionReportsHangUp) {
+  RunCase([](Nodes& nodes) {
+    Imported segment(nodes);
+    ASSERT_TRUE(segment.ok());
+    pollfd fd{};
+    ASSERT_EQ(rsm_memseg_get_pollfd(segment.imported(), &fd), RSM_SUCCESS);
+    ASSERT_EQ(rsm_memseg_export_unpublish(segment.exported()), RSM_SUCCESS);
+    ASSERT_TRUE(WaitFor([&] {
+      return rsm_intr_signal_wait(segment.imported(), 0) == RSMERR_CONN_ABORTED;
+    }));
+    const absl::Time start = absl::Now();
+    int numfds = 0;
+    EXPECT_EQ(rsm_intr_signal_wait_pollfd(&fd, 1, 5000, &numfds), RSM_SUCCESS);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+    EXPECT_EQ(numfds, 1);
+    EXPECT_EQ(fd.revents, POLLHUP);
+    EXPECT_EQ(rsm_memseg_release_pollfd(segment.imported()), RSM_SUCCESS);
+  });
+}
+
 TEST_P(SignalTest, WaitRefusesBadHandles) {
   RunCase([](Nodes& nodes) {
     EXPECT_EQ(rsm_intr_signal_wait(nullptr, 0), RSMERR_BAD_SEG_HNDL);
