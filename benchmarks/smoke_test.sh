@@ -32,6 +32,9 @@ run signal_barrier_benchmark
 mkdir -p "$tmp/samples"
 run memif_pair_benchmark --idle_rounds=1 --samples_dir="$tmp/samples" \
   --benchmark_out_format=json --benchmark_out="$tmp/pair.1.json"
+run memif_pair_benchmark --exporter_progress=caller --idle_rounds=1 \
+  --benchmark_filter='^(raw/pingpong_64B|signal/.*)$' --samples_dir="$tmp/samples" \
+  --benchmark_out_format=json --benchmark_out="$tmp/signals.1.json"
 
 if python3 "$dir/tools/bench_report.py" "$tmp"; then
   echo "ok: bench_report.py"

@@ -47,6 +47,13 @@ for ((run = 1; run <= repetitions; run++)); do
   echo "bench: run $run of $repetitions: two processes over net_memif"
   "$bin/benchmarks/memif_pair_benchmark" --benchmark_out_format=json \
     --benchmark_out="$out/pair.$run.json" --samples_dir="$out/samples"
+  # Signals with each process's waiting thread driving its own engine (the
+  # placement for ping-pong on two cores), against this pair's own RTT.
+  echo "bench: run $run of $repetitions: signals, both engines caller-driven"
+  "$bin/benchmarks/memif_pair_benchmark" --exporter_progress=caller \
+    --benchmark_filter='^(raw/pingpong_64B|signal/.*)$' --idle_rounds=1 \
+    --benchmark_out_format=json --benchmark_out="$out/signals.$run.json" \
+    --samples_dir="$out/samples"
 done
 echo "bench: request-ring hop"
 "$bin/benchmarks/ring_hop_benchmark" --benchmark_repetitions="$repetitions" \

@@ -4,8 +4,9 @@
 usage: tools/bench_report.py DIR
 
 Reads DIR/pair.*.json (one file per run of benchmarks:memif_pair_benchmark:
-each run measures the floor and every figure between the same two processes)
-and DIR/ring.json (benchmarks:ring_hop_benchmark), and writes:
+each run measures the floor and every figure between the same two processes),
+DIR/signals.*.json (the same run's signal figures and RTT floor with both
+engines caller-driven, --exporter_progress=caller) and DIR/ring.json (benchmarks:ring_hop_benchmark), and writes:
   DIR/results.csv  figure,value,unit,floor,ratio,target,met: one row per
                    performance target (docs/performance.md)
   DIR/results.md   the targets, every figure with its floor and ratio, and
@@ -85,11 +86,30 @@ class Figures:
         return statistics.median(ratios) if ratios else None
 
 
+def figure_rows(f, runs, suffix):
+    """A results.md row per benchmark in `runs`: latencies, rate, floor, ratio."""
+    rows = []
+    for name in dict.fromkeys(name for run in runs for name in run):
+        rate_key = next((k for k in ("puts_per_s", "frames_per_s", "bytes_per_s")
+                         if f.values(name, k)), None)
+        key = rate_key or ("p50" if f.values(name, "p50") else None)
+        is_floor = name.startswith(("raw/", "memcpy", "idle"))
+        floor = ratio = None
+        if key in FLOOR_OF and not is_floor:
+            floor = f.value(*FLOOR_OF[key])
+            ratio = f.ratio(name, key, *FLOOR_OF[key])
+        cells = [fmt(f.value(name, c)) if f.values(name, c) else "" for c in ("p50", "p99", "p999")]
+        rate = f"{fmt(f.value(name, rate_key))} {rate_key}" if rate_key else ""
+        rows.append(f"| {name}{suffix} | {' | '.join(cells)} | {rate} | "
+                    f"{fmt(floor) if floor else ''} | {f'{ratio:.3g}' if ratio else ''} |")
+    return rows
+
+
 def fmt(x):
     return "n/a" if x is None else f"{x:.4g}"
 
 
-def targets(f, ring):
+def targets(f, signals, ring):
     """The rows of results.csv."""
     hop = ring.value(ring.name("BM_RingHop"), "real_time")
     idle = f.name("idle")
@@ -101,11 +121,12 @@ def targets(f, ring):
     segment = f.value(idle, "segment_kib")
     rss_mib = None if rss is None else (rss - (segment or 0)) / 1024
 
-    def relative(figure, name, counter, unit, target, bound, at_most=True, extra=None):
-        value = f.value(name, counter)
+    def relative(figure, name, counter, unit, target, bound, at_most=True, extra=None,
+                 figures=f):
+        value = figures.value(name, counter)
         floor_name, floor_counter = FLOOR_OF[counter]
-        floor = f.value(floor_name, floor_counter)
-        r = f.ratio(name, counter, floor_name, floor_counter)
+        floor = figures.value(floor_name, floor_counter)
+        r = figures.ratio(name, counter, floor_name, floor_counter)
         met = None if r is None else (r <= bound if at_most else r >= bound)
         if met is not None and extra is not None:
             met = met and extra
@@ -126,7 +147,7 @@ def targets(f, ring):
                  "<= 1.5 x raw 64B RTT", 1.5),
         relative("get_8B_median", "get/8", "p50", "us", "<= 1.25 x raw 64B RTT", 1.25),
         relative("signal_post_to_spinning_waiter_median", "signal/spinning", "p50", "us",
-                 "<= 0.75 x raw 64B RTT", 0.75),
+                 "<= 0.75 x raw 64B RTT", 0.75, figures=signals),
         relative("explicit_64B_puts_barrier_per_64", "explicit_puts_64B", "puts_per_s",
                  "puts/s", ">= 0.8 x raw one-way 64B packet rate", 0.8, at_most=False),
         bandwidth,
@@ -172,9 +193,10 @@ def main():
         return 2
     out = sys.argv[1]
     context, runs = load_runs(sorted(glob.glob(os.path.join(out, "pair.*.json"))))
+    _, signal_runs = load_runs(sorted(glob.glob(os.path.join(out, "signals.*.json"))))
     _, ring_runs = load_runs([os.path.join(out, "ring.json")])
-    f, ring = Figures(runs), Figures(ring_runs)
-    rows = targets(f, ring)
+    f, signals, ring = Figures(runs), Figures(signal_runs), Figures(ring_runs)
+    rows = targets(f, signals, ring)
 
     header = ["figure", "value", "unit", "floor", "ratio", "target", "met"]
     printable = [[r[0], fmt(r[1]), r[2], "" if r[3] is None else fmt(r[3]),
@@ -195,22 +217,13 @@ def main():
         "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in printable]
     lines += ["", "## Every figure", "",
+              "The exporter's engine is a pinned thread, except in the rows marked "
+              "`both caller-driven` (signals.*.json: each process's waiting thread "
+              "drives its own engine; their floor is that pair's own RTT).", "",
               "| benchmark | p50 us | p99 us | p999 us | rate | floor | ratio |",
               "|---|---|---|---|---|---|---|"]
-    names = list(dict.fromkeys(name for run in runs for name in run))
-    for name in names:
-        rate_key = next((k for k in ("puts_per_s", "frames_per_s", "bytes_per_s")
-                         if f.values(name, k)), None)
-        key = rate_key or ("p50" if f.values(name, "p50") else None)
-        is_floor = name.startswith(("raw/", "memcpy", "idle"))
-        floor = ratio = None
-        if key in FLOOR_OF and not is_floor:
-            floor = f.value(*FLOOR_OF[key])
-            ratio = f.ratio(name, key, *FLOOR_OF[key])
-        cells = [fmt(f.value(name, c)) if f.values(name, c) else "" for c in ("p50", "p99", "p999")]
-        rate = f"{fmt(f.value(name, rate_key))} {rate_key}" if rate_key else ""
-        lines.append(f"| {name} | {' | '.join(cells)} | {rate} | "
-                     f"{fmt(floor) if floor else ''} | {f'{ratio:.3g}' if ratio else ''} |")
+    lines += figure_rows(f, runs, "")
+    lines += figure_rows(signals, signal_runs, " (both caller-driven)")
     lines += ["", "## Each run", "",
               "This machine's speed between its CPUs drifts (docs/performance.md): "
               "compare a run's figures with its own floor.", "",
@@ -232,7 +245,7 @@ def main():
         md.write("\n".join(lines) + "\n")
     write_plot(out)
 
-    missing = sorted(set(f.missing + ring.missing))
+    missing = sorted(set(f.missing + signals.missing + ring.missing))
     if missing:
         print("bench_report: missing figures: " + ", ".join(missing), file=sys.stderr)
         return 1

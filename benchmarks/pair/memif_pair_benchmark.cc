@@ -22,9 +22,16 @@
 //                         its resident set, and the first put after it
 //                         (run first, before the floor's frame pool exists)
 //
+// --exporter_progress=caller makes the exporter's engine caller-driven too:
+// the placement for signal ping-pong on two cores, where a waiting thread
+// should drive its own engine rather than share its core with an engine
+// thread (the put and get figures then wait for the exporter's backstop, so
+// run only raw/pingpong_64B and signal/* that way; tools/bench.sh does).
+//
 // Latencies are counters p50, p99, p999 in microseconds. --samples_dir=DIR
 // appends each latency benchmark's samples to DIR/<name>.txt (for the
-// plots of tools/bench.sh). Run with tools/bench.sh, or
+// plots of tools/bench.sh; DIR/caller_exporter_<name>.txt with
+// --exporter_progress=caller). Run with tools/bench.sh, or
 //   bazel run -c opt //benchmarks:memif_pair_benchmark --
 //   --benchmark_repetitions=5
 // Needs two CPUs for its meaning (it runs on one).
@@ -59,6 +66,7 @@ namespace {
 constexpr uint16_t kBurst = 32;
 
 std::string samples_dir;
+bool exporter_drives_from_caller = false;
 Control* control = nullptr;
 
 [[noreturn]] void Die(const std::string& what) {
@@ -82,7 +90,9 @@ void Ask(Command command) {
 // Appends the samples to <samples_dir>/<name>.txt.
 void SaveSamples(const std::string& name, const Latencies& latencies) {
   if (samples_dir.empty()) return;
-  latencies.AppendTo(absl::StrCat(samples_dir, "/", name, ".txt"));
+  latencies.AppendTo(absl::StrCat(
+      samples_dir, "/", exporter_drives_from_caller ? "caller_exporter_" : "",
+      name, ".txt"));
 }
 
 // The importer's side of the segment protocol.
@@ -412,8 +422,9 @@ std::string WriteClusterFile(const std::string& dir, int node, int cpu,
       "\n[eal]\nargs = --no-huge --no-pci -m 512 --no-shconf --no-telemetry "
       "--file-prefix=rsmbench",
       getpid(), "n", node, " -l ", cpu, " --log-level=*:warning\n[engine]\n",
-      node == 1 ? absl::StrCat("progress = thread\ncore = ", cpu, "\n")
-                : "progress = caller\n",
+      node == 1 && !exporter_drives_from_caller
+          ? absl::StrCat("progress = thread\ncore = ", cpu, "\n")
+          : "progress = caller\n",
       "[controller.dpdk0]\ndevice = net_memif0,role=",
       node == 1 ? "server" : "client", ",socket=", socket,
       "\n[node.1]\ndpdk0 = 02:00:00:00:00:01\n[node.2]\ndpdk0 = "
@@ -440,6 +451,12 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg.rfind("--samples_dir=", 0) == 0) {
       samples_dir = arg.substr(14);
+    } else if (arg.rfind("--exporter_progress=", 0) == 0) {
+      const std::string progress = arg.substr(20);
+      if (progress != "thread" && progress != "caller") {
+        Die("--exporter_progress takes thread or caller");
+      }
+      exporter_drives_from_caller = progress == "caller";
     } else if (arg.rfind("--idle_rounds=", 0) == 0) {
       idle_rounds = std::max(1, std::atoi(arg.c_str() + 14));
     } else {

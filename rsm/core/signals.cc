@@ -136,11 +136,11 @@ RsmStatus GetPollfd(void* memseg, struct pollfd* fd) {
   RSM_ASSIGN_OR_RETURN(AnySegment segment, FindSegment(memseg));
   if (fd == nullptr) return RsmError(RSMERR_BAD_ADDR, "pollfd is NULL");
   EventCounter* events = segment.events();
-  fd->fd = events->read_fd();
+  fd->fd = events->PollableFd();
   fd->events = POLLRDNORM;
   fd->revents = 0;
   if (segment.pollfd_references().fetch_add(1) == 0) {
-    PollfdTable::Instance().Add(events->read_fd(), events);
+    PollfdTable::Instance().Add(fd->fd, events);
   }
   return RsmSuccess();
 }
@@ -152,7 +152,7 @@ RsmStatus ReleasePollfd(void* memseg) {
   int held = references.load();
   while (held > 0 && !references.compare_exchange_weak(held, held - 1)) {
   }
-  if (held == 1) PollfdTable::Instance().Remove(segment.events()->read_fd());
+  if (held == 1) PollfdTable::Instance().Remove(segment.events()->PollableFd());
   return RsmSuccess();
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 
 #include "absl/time/time.h"
@@ -21,10 +22,14 @@ static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
 
 // Sleeps while *word == expected, for at most `timeout`. Returns on a wake,
 // a timeout, a signal or a changed word alike; the caller re-reads the word.
-inline void FutexWait(std::atomic<uint32_t>* word, uint32_t expected,
+// False only when a signal handler interrupted the sleep (EINTR: a handler
+// installed without SA_RESTART; with it, the kernel resumes the sleep).
+inline bool FutexWait(std::atomic<uint32_t>* word, uint32_t expected,
                       absl::Duration timeout) {
   const timespec relative = absl::ToTimespec(timeout);
-  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &relative, nullptr, 0);
+  return syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &relative,
+                 nullptr, 0) == 0 ||
+         errno != EINTR;
 }
 
 inline void FutexWakeAll(std::atomic<uint32_t>* word) {

@@ -1,15 +1,16 @@
 #include "transport/segments/event_counter.h"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/ioctl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "absl/strings/str_cat.h"
+#include "transport/engine/futex.h"
 
 namespace rsm::transport {
 
@@ -27,49 +28,141 @@ absl::StatusOr<std::unique_ptr<EventCounter>> EventCounter::Create() {
 
 EventCounter::~EventCounter() {
   Close();
+  {
+    absl::MutexLock lock(&post_mutex_);
+    CloseWriteEnd();
+  }
   close(read_fd_);
 }
 
-void EventCounter::Close() {
-  absl::MutexLock lock(&post_mutex_);
-  if (closed_) return;
-  closed_ = true;
+void EventCounter::CloseWriteEnd() {
+  if (!write_open_) return;
+  write_open_ = false;
   close(write_fd_);
-  // After the close: a waiter that sees it reads the end of file.
-  maybe_readable_.fetch_add(1, std::memory_order_release);
 }
 
-int EventCounter::pending() const {
-  int bytes = 0;
-  return ioctl(read_fd_, FIONREAD, &bytes) == 0 ? bytes : 0;
+void EventCounter::Close() {
+  {
+    absl::MutexLock lock(&post_mutex_);
+    if (closed_.load(std::memory_order_relaxed)) return;
+    closed_.store(true, std::memory_order_seq_cst);
+    if (piped_.load(std::memory_order_relaxed)) CloseWriteEnd();
+  }
+  WakeSleepers();
+}
+
+void EventCounter::WakeSleepers() {
+  // Pairs with Sleep: its sleepers_ increment, then its pending_/closed_
+  // check. With both sides seq_cst, either the sleeper sees the event or
+  // this sees the sleeper; a wake nobody needs costs no system call.
+  if (sleepers_.load(std::memory_order_seq_cst) == 0) return;
+  wakes_.fetch_add(1, std::memory_order_seq_cst);
+  FutexWakeAll(&wakes_);
 }
 
 bool EventCounter::Post(bool accumulate) {
-  absl::MutexLock lock(&post_mutex_);
-  // Closed, the descriptor number may already name another file.
-  if (closed_ || (!accumulate && pending() > 0)) return false;
-  const char event = 1;
-  // Counted before the write, so a waiter that finds the byte also finds
-  // the count (it may find the count first and retry).
-  maybe_readable_.fetch_add(1, std::memory_order_release);
-  // Non-blocking: a full pipe (kCapacity events pending) drops the event
-  // rather than stall the poster, which may be an engine thread.
-  if (write(write_fd_, &event, 1) == 1) return true;
-  maybe_readable_.fetch_sub(1, std::memory_order_relaxed);
+  {
+    absl::MutexLock lock(&post_mutex_);
+    const int pending = pending_.load(std::memory_order_relaxed);
+    if (closed_.load(std::memory_order_relaxed) || pending >= kCapacity ||
+        (!accumulate && pending > 0)) {
+      return false;
+    }
+    // Counted before the byte is written, so a take that reads the byte
+    // always has a count to take.
+    pending_.fetch_add(1, std::memory_order_seq_cst);
+    if (piped_.load(std::memory_order_relaxed)) {
+      const char event = 1;
+      // Non-blocking; cannot fail while pending_ < kCapacity, but a
+      // refused byte must not leave a count the pipe does not show.
+      if (write(write_fd_, &event, 1) != 1) {
+        pending_.fetch_sub(1, std::memory_order_relaxed);
+        return false;
+      }
+    }
+  }
+  WakeSleepers();
+  return true;
+}
+
+bool EventCounter::TakeFromCount() {
+  int pending = pending_.load(std::memory_order_relaxed);
+  while (pending > 0) {
+    if (pending_.compare_exchange_weak(pending, pending - 1,
+                                       std::memory_order_acquire)) {
+      return true;
+    }
+  }
   return false;
 }
 
 int EventCounter::TakeOne() {
-  // No system call while there is surely nothing to read: what a spinning
-  // waiter mostly finds.
-  if (maybe_readable_.load(std::memory_order_acquire) <= 0) return -1;
-  char event;
-  const ssize_t got = read(read_fd_, &event, 1);
-  if (got == 1) maybe_readable_.fetch_sub(1, std::memory_order_relaxed);
-  return got == 1 ? 1 : got == 0 ? 0 : -1;
+  // No read-modify-write and no system call while nothing is pending: what
+  // a spinning waiter mostly finds. seq_cst: Sleep's half of the handshake.
+  if (pending_.load(std::memory_order_seq_cst) > 0) {
+    // Announced before piped_ is read: PollableFd waits for takes that may
+    // have missed the switch, so each is either counted into the pipe's
+    // fill or done on the count before it.
+    unpiped_takes_.fetch_add(1, std::memory_order_seq_cst);
+    if (!piped_.load(std::memory_order_seq_cst)) {
+      const bool took = TakeFromCount();
+      unpiped_takes_.fetch_sub(1, std::memory_order_release);
+      if (took) return 1;
+    } else {
+      unpiped_takes_.fetch_sub(1, std::memory_order_relaxed);
+      // The byte first, then the count: the kernel makes one-byte reads
+      // atomic between takers, and the count never drops below the bytes.
+      char event;
+      if (read(read_fd_, &event, 1) == 1) {
+        pending_.fetch_sub(1, std::memory_order_release);
+        return 1;
+      }
+    }
+  }
+  // closed_ before pending_: once closed nothing is posted, so a count of
+  // zero read afterwards is final.
+  return closed_.load(std::memory_order_acquire) &&
+                 pending_.load(std::memory_order_acquire) == 0
+             ? 0
+             : -1;
 }
 
 bool EventCounter::TryConsume() { return TakeOne() == 1; }
+
+int EventCounter::PollableFd() {
+  absl::MutexLock lock(&post_mutex_);
+  if (!piped_.load(std::memory_order_relaxed)) {
+    piped_.store(true, std::memory_order_seq_cst);
+    // Takes that read piped_ as false finish on the count alone; from now on
+    // a take needs a byte, and none is there until the fill below.
+    while (unpiped_takes_.load(std::memory_order_acquire) != 0) sched_yield();
+    // No post can run (the mutex) and no take can uncount without a byte:
+    // the count is stable while the pipe is filled to match it.
+    std::string bytes(pending_.load(std::memory_order_acquire), '\1');
+    for (size_t written = 0; written < bytes.size();) {
+      const ssize_t n =
+          write(write_fd_, bytes.data() + written, bytes.size() - written);
+      if (n <= 0) break;  // cannot happen: the count is below the capacity
+      written += static_cast<size_t>(n);
+    }
+    if (closed_.load(std::memory_order_relaxed)) CloseWriteEnd();
+  }
+  return read_fd_;
+}
+
+bool EventCounter::Sleep(absl::Duration timeout) {
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  const uint32_t seen = wakes_.load(std::memory_order_seq_cst);
+  // Announced, then checked: a post after this check bumps wakes_, and the
+  // futex then refuses to sleep on the stale `seen`.
+  bool interrupted = false;
+  if (pending_.load(std::memory_order_seq_cst) == 0 &&
+      !closed_.load(std::memory_order_seq_cst)) {
+    interrupted = !FutexWait(&wakes_, seen, timeout);
+  }
+  sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  return !interrupted;
+}
 
 EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout,
                                             absl::FunctionRef<Drove()> drive) {
@@ -82,8 +175,8 @@ EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout,
   // not hold a core for ever.
   constexpr absl::Duration kDriveWhileIdle = absl::Microseconds(100);
   constexpr absl::Duration kDriverSleep = absl::Milliseconds(1);
-  // poll(2) takes an int of milliseconds; long timeouts sleep in steps.
-  constexpr int64_t kLongestSleepMs = int64_t{3600} * 1000;
+  // Long waits sleep in steps, so no timeout overflows the kernel's.
+  constexpr absl::Duration kLongestSleep = absl::Hours(1);
   const absl::Time deadline = timeout == absl::InfiniteDuration()
                                   ? absl::InfiniteFuture()
                                   : absl::Now() + timeout;
@@ -93,7 +186,7 @@ EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout,
     if (taken == 1) return WaitResult::kConsumed;
     if (taken == 0) return WaitResult::kClosed;
     const Drove drove = drive();
-    absl::Duration sleep = absl::InfiniteDuration();
+    absl::Duration sleep = kLongestSleep;
     if (drove != Drove::kNo) {
       const absl::Time now = absl::Now();
       if (now >= deadline) return WaitResult::kTimedOut;
@@ -106,23 +199,12 @@ EventCounter::WaitResult EventCounter::Wait(absl::Duration timeout,
     } else if (round < kSpins) {
       continue;
     }
-    int wait_ms = -1;
-    if (deadline != absl::InfiniteFuture() ||
-        sleep != absl::InfiniteDuration()) {
-      const absl::Duration left = std::min(deadline - absl::Now(), sleep);
+    if (deadline != absl::InfiniteFuture()) {
+      const absl::Duration left = deadline - absl::Now();
       if (left <= absl::ZeroDuration()) return WaitResult::kTimedOut;
-      // Rounded up, so a sub-millisecond remainder still sleeps.
-      wait_ms = static_cast<int>(std::min<int64_t>(
-          absl::ToInt64Milliseconds(left + absl::Milliseconds(1) -
-                                    absl::Nanoseconds(1)),
-          kLongestSleepMs));
+      sleep = std::min(sleep, left);
     }
-    pollfd readable{read_fd_, POLLIN, 0};
-    // Another waiter may take the event between poll and read; the loop
-    // then sleeps again until the deadline.
-    if (poll(&readable, 1, wait_ms) < 0 && errno == EINTR) {
-      return WaitResult::kInterrupted;
-    }
+    if (!Sleep(sleep)) return WaitResult::kInterrupted;
   }
 }
 
