@@ -258,7 +258,16 @@ std::optional<Result> Engine::Wait(Completion& completion,
 void Engine::Stop() {
   // A forked child has neither the thread to join nor a port of its own.
   if (ForkedAfterEal()) return;
-  if (stopped_.exchange(true, std::memory_order_acq_rel)) return;
+  // call_once, not a flag: a second Stop (a destructor racing an explicit
+  // one) must not return while the first is still joining the thread and
+  // failing what is pending, or the engine is freed under them.
+  std::call_once(stop_once_, [this] { StopOnce(); });
+}
+
+void Engine::StopOnce() {
+  // Refuses new requests from here on; the thread may still be inside
+  // RunOnce, which sees this and fails what it finds.
+  stopped_.store(true, std::memory_order_release);
   thread_should_run_.store(false, std::memory_order_release);
   WakeIfNapping();
   if (thread_.joinable()) thread_.join();

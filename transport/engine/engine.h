@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -108,7 +109,8 @@ class Engine {
   absl::Status StartOnLcore(unsigned lcore);
   // Stops the engine for good: the thread (if any) ends, every request in
   // flight or queued completes with kEngineStopped, the port is stopped,
-  // and later sends fail at once. Any thread; idempotent.
+  // and later sends fail at once. Any thread but the engine's own;
+  // idempotent, and every call returns only once all that is done.
   void Stop();
   // Also true in a child forked after EAL came up (ForkedAfterEal): the
   // engine is the parent's, and the child gets kEngineStopped from it.
@@ -238,6 +240,8 @@ class Engine {
   // rte_eth_tx_burst on our queue, guarded where the driver needs it.
   uint16_t TransmitToPort(rte_mbuf** frames, uint16_t count);
 
+  // Stop's one run: ends the thread, fails what is pending, stops the port.
+  void StopOnce();
   void FailEverything();
   // progress.cc: the dedicated driver's loop and the caller mode's
   // backstop, until Stop; an idle driver's nap, cut short by a request.
@@ -294,6 +298,7 @@ class Engine {
   // Who holds the driver role, so a thread can tell it is the engine.
   std::atomic<std::thread::id> driver_{};
   std::atomic<bool> stopped_{false};
+  std::once_flag stop_once_;
   std::atomic<bool> thread_should_run_{false};
   // A thread keeps the driver role (kThread, or an lcore): waiters sleep on
   // their completion instead of driving.

@@ -5,7 +5,9 @@
 #include <sched.h>
 #include <time.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/time/clock.h"
@@ -136,6 +138,43 @@ TEST(Progress, CallerDrivenWithABackstop) {
     c.engine(1).Stop();
     c.engine(2).Stop();
     EXPECT_EQ(c.sink(2).messages.size(), 210u);
+  }));
+}
+
+// Two Stops at once (say an explicit one and a destructor's): neither may
+// return while the engine thread still runs, or the caller frees the engine
+// under it.
+TEST(Progress, EveryStopReturnsOnlyOnceTheThreadHasEnded) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmprogress4"));
+    auto cluster = TestCluster::Create("stop", 2);
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    TestCluster& c = **cluster;
+    ASSERT_TRUE(c.engine(1).StartThread().ok());
+    std::atomic<bool> task_started{false};
+    // Keeps the engine thread busy in one iteration while both Stops come.
+    std::thread busy([&] {
+      c.engine(1).RunOnEngine([&] {
+        task_started.store(true);
+        absl::SleepFor(absl::Milliseconds(300));
+      });
+    });
+    while (!task_started.load()) absl::SleepFor(absl::Milliseconds(1));
+    std::atomic<int> threads_left_at_return[2] = {-1, -1};
+    std::vector<std::thread> stoppers;
+    for (int i = 0; i < 2; ++i) {
+      stoppers.emplace_back([&, i] {
+        c.engine(1).Stop();
+        threads_left_at_return[i].store(
+            static_cast<int>(ThreadsNamed("rsm-engine").size()));
+      });
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    for (std::thread& stopper : stoppers) stopper.join();
+    busy.join();
+    EXPECT_EQ(threads_left_at_return[0].load(), 0);
+    EXPECT_EQ(threads_left_at_return[1].load(), 0);
+    EXPECT_TRUE(c.engine(1).stopped());
   }));
 }
 
