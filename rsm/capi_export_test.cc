@@ -5,9 +5,14 @@
 // rsm_memseg_export_publish(3RSM) on segment ids), then what each call does to
 // an importer. Each case runs in a forked child.
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <cinttypes>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -68,6 +73,14 @@ TEST_P(ExportCreate, ArgumentErrorsInSolarisOrder) {
     Pages memory(2);
     uint8_t* const aligned = memory.data();
     uint8_t* const unaligned = memory.data() + 8;
+    // Mapped before the unmapped range is found, so it cannot land there.
+    // Two pages of which the second is read-only: remote puts could not
+    // write there.
+    auto* read_only =
+        static_cast<uint8_t*>(mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE,
+                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    ASSERT_NE(read_only, MAP_FAILED);
+    ASSERT_EQ(mprotect(read_only + page, page, PROT_READ), 0);
     void* const unmapped = UnmappedRange(2 * page);
     // Three pages of which the last is not mapped.
     auto* partly =
@@ -105,6 +118,8 @@ TEST_P(ExportCreate, ArgumentErrorsInSolarisOrder) {
         {"unmapped memory", ctlr, false, unmapped, 2 * page, RSMERR_BAD_ADDR},
         {"partly unmapped memory", ctlr, false, partly, 3 * page,
          RSMERR_BAD_ADDR},
+        {"partly read-only memory", ctlr, false, read_only, 2 * page,
+         RSMERR_PERM_DENIED},
     };
     if (dpdk) {
       // Checked before the memory is: Solaris's library refused the size
@@ -133,16 +148,58 @@ TEST_P(ExportCreate, ArgumentErrorsInSolarisOrder) {
         RSM_SUCCESS);
     EXPECT_NE(handle, nullptr);
     EXPECT_EQ(rsm_memseg_export_destroy(handle), RSM_SUCCESS);
+    munmap(read_only, 2 * page);
+    munmap(partly, 2 * page);
+  });
+}
+
+// Whether the mapping holding `address` is locked (VmFlags "lo" in smaps).
+bool Locked(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto at = reinterpret_cast<uintptr_t>(address);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    uintptr_t start = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &start, &end) ==
+        2) {
+      inside = start <= at && at < end;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line.find(" lo") != std::string::npos;
+    }
+  }
+  return false;
+}
+
+// Solaris pinned exported pages; so does this, where the process may lock
+// memory (root here; RLIMIT_MEMLOCK otherwise).
+TEST_P(ExportCreate, PinsTheMemoryUntilRebindOrDestroy) {
+  if (geteuid() != 0) GTEST_SKIP() << "locking memory needs CAP_IPC_LOCK";
+  RunCase([](Nodes& nodes) {
+    Pages memory(4), other(4);
+    ASSERT_FALSE(Locked(memory.data()));
+    rsm_memseg_export_handle_t handle = nullptr;
+    ASSERT_EQ(rsm_memseg_export_create(nodes.exporter(), &handle, memory.data(),
+                                       memory.size(), RSM_ALLOW_REBIND),
+              RSM_SUCCESS);
+    EXPECT_TRUE(Locked(memory.data()));
+    EXPECT_TRUE(Locked(memory.data() + memory.size() - 1));
+    ASSERT_EQ(rsm_memseg_export_rebind(handle, other.data(), 0, other.size()),
+              RSM_SUCCESS);
+    EXPECT_FALSE(Locked(memory.data()));
+    EXPECT_TRUE(Locked(other.data()));
+    ASSERT_EQ(rsm_memseg_export_destroy(handle), RSM_SUCCESS);
+    EXPECT_FALSE(Locked(other.data()));
   });
 }
 
 TEST_P(ExportCreate, SizeLimitIsTheDpdkControllersOnly) {
   RunCase([](Nodes& nodes) {
     const size_t page = Pages::PageSize();
-    // Address space only: reserved, never touched.
+    // Address space only: reserved, never touched (pinning locks pages as
+    // they are touched, so it allocates none).
     const size_t reserved = kDpdkMaxExport + page;
     auto* memory = static_cast<uint8_t*>(
-        mmap(nullptr, reserved, PROT_NONE,
+        mmap(nullptr, reserved, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
     ASSERT_NE(memory, MAP_FAILED);
     rsm_memseg_export_handle_t handle = nullptr;
@@ -221,6 +278,9 @@ TEST_P(ExportRebind, ArgumentErrorsInSolarisOrder) {
         rsm_memseg_export_create(nodes.exporter(), &rebindable, memory.data(),
                                  memory.size(), RSM_ALLOW_REBIND),
         RSM_SUCCESS);
+    void* const read_only =
+        mmap(nullptr, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(read_only, MAP_FAILED);
     void* const unmapped = UnmappedRange(2 * page);
     struct Row {
       const char* what;
@@ -245,6 +305,8 @@ TEST_P(ExportRebind, ArgumentErrorsInSolarisOrder) {
         {"unaligned vaddr", rebindable, other.data() + 8, other.size(),
          RSMERR_BAD_MEM_ALIGNMENT},
         {"unmapped memory", rebindable, unmapped, 2 * page, RSMERR_BAD_ADDR},
+        {"read-only memory", rebindable, read_only, 2 * page,
+         RSMERR_PERM_DENIED},
         {"same memory: nothing to do", rebindable, memory.data(), memory.size(),
          RSM_SUCCESS},
     };
@@ -257,6 +319,7 @@ TEST_P(ExportRebind, ArgumentErrorsInSolarisOrder) {
     EXPECT_EQ(
         rsm_memseg_export_rebind(rebindable, other.data(), 12345, other.size()),
         RSM_SUCCESS);
+    munmap(read_only, 2 * page);
   });
 }
 

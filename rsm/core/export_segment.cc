@@ -1,11 +1,11 @@
 #include "rsm/core/export_segment.h"
 
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <vector>
 
 #include "rsm/core/credentials.h"
+#include "rsm/core/exported_memory.h"
 #include "rsm/core/handle_table.h"
 #include "rsm/core/result_codes.h"
 #include "rsm/core/rsm_status.h"
@@ -120,11 +120,8 @@ RsmStatus ExportCreate(rsmapi_controller_handle_t controller_handle,
     return RsmError(RSMERR_BAD_LENGTH,
                     "size exceeds the controller's max export segment size");
   }
-  // Solaris locked the pages, failing with EFAULT on unmapped memory; a
-  // range that is not all mapped is refused here the same way.
-  if (madvise(vaddr, size, MADV_NORMAL) != 0) {
-    return RsmError(RSMERR_BAD_ADDR, "memory range is not mapped");
-  }
+  // Where Solaris's kernel locked the pages (EFAULT, EACCES).
+  RSM_RETURN_IF_ERROR(CheckExportableMemory(vaddr, size));
   RSM_ASSIGN_OR_RETURN(std::unique_ptr<transport::EventCounter> events,
                        NewEventCounter());
   auto segment = std::make_shared<ExportSegment>();
@@ -137,6 +134,7 @@ RsmStatus ExportCreate(rsmapi_controller_handle_t controller_handle,
   segment->access.owner_uid = geteuid();
   segment->access.owner_gid = getegid();
   segment->memory = static_cast<uint8_t*>(vaddr);
+  segment->pinned = PinExportedMemory(vaddr, size);
   *memseg = reinterpret_cast<rsm_memseg_export_handle_t>(
       Exports().Add(std::move(segment)));
   return RsmSuccess();
@@ -152,6 +150,7 @@ RsmStatus ExportDestroy(rsm_memseg_export_handle_t memseg) {
   // Destroying a published segment unpublishes it, which disconnects every
   // importer (Solaris's close path did the same).
   if (segment->published) UnpublishLocked(*segment).IgnoreError();
+  if (segment->pinned) UnpinExportedMemory(segment->memory, segment->size);
   Exports().Remove(memseg);
   return RsmSuccess();
 }
@@ -173,9 +172,7 @@ RsmStatus ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
   if (!PageAligned(reinterpret_cast<uintptr_t>(vaddr))) {
     return RsmError(RSMERR_BAD_MEM_ALIGNMENT, "vaddr is not page aligned");
   }
-  if (madvise(vaddr, size, MADV_NORMAL) != 0) {
-    return RsmError(RSMERR_BAD_ADDR, "memory range is not mapped");
-  }
+  RSM_RETURN_IF_ERROR(CheckExportableMemory(vaddr, size));
   absl::MutexLock lock(&segment->mutex);
   auto* memory = static_cast<uint8_t*>(vaddr);
   if (memory == segment->memory) return RsmSuccess();
@@ -184,7 +181,9 @@ RsmStatus ExportRebind(rsm_memseg_export_handle_t memseg, void* vaddr,
         segment->controller->backend().Rebind(segment->segment_id, memory);
     if (result != Result::kOk) return ExportStatus(result);
   }
+  if (segment->pinned) UnpinExportedMemory(segment->memory, segment->size);
   segment->memory = memory;
+  segment->pinned = PinExportedMemory(memory, size);
   return RsmSuccess();
 }
 

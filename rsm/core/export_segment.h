@@ -33,6 +33,8 @@ struct ExportSegment {
 
   absl::Mutex mutex;
   uint8_t* memory ABSL_GUARDED_BY(mutex) = nullptr;
+  // Locked in memory (exported_memory.h); unlocked on rebind and destroy.
+  bool pinned ABSL_GUARDED_BY(mutex) = false;
   bool published ABSL_GUARDED_BY(mutex) = false;
   uint32_t segment_id ABSL_GUARDED_BY(mutex) = 0;
 
