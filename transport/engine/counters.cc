@@ -22,6 +22,8 @@ absl::string_view DropReasonName(DropReason reason) {
       return "out_of_window";
     case DropReason::kDuplicate:
       return "duplicate";
+    case DropReason::kWrongSourceMac:
+      return "wrong_source_mac";
     case DropReason::kBadAck:
       return "bad_ack";
     case DropReason::kCount:

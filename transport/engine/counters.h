@@ -35,6 +35,7 @@ enum class DropReason : uint8_t {
   kBadChecksum,       // CRC32C mismatch
   kNotForUs,          // destination node is not this node
   kUnknownPeer,       // source node is not configured
+  kWrongSourceMac,    // source MAC is not the one configured for the node
   kStaleIncarnation,  // from an earlier incarnation of the peer or of us
   kNotConnected,      // sequenced frame before the session handshake
   kOutOfWindow,       // sequence number beyond the receive window
@@ -73,6 +74,9 @@ struct PeerCounters : TrafficCounters {
   Counter messages_delivered;
   Counter sessions_started;  // handshakes completed (restarts included)
   Counter unreachable;       // times declared unreachable
+  // Of those, times it was heard but acked nothing for unreachable_after
+  // while frames were in flight (an MTU mismatch, a peer that drops them).
+  Counter acks_stalled;
 };
 
 // Every traffic counter and the non-zero drops ("rx_<reason>", as

@@ -228,6 +228,9 @@ class Engine {
   // Returns whether it resent anything.
   bool RetransmitMissing(PeerSession& session, uint64_t now, uint64_t min_age);
   void DeclareUnreachable(PeerSession& session);
+  // Frames in flight and no ack progress for unreachable_after, over
+  // several retransmission rounds.
+  bool AcksStalled(PeerSession& session, uint64_t now);
 
   // tx.cc
   void SendSequenced(PeerSession& session, rte_mbuf* frame);

@@ -22,8 +22,8 @@ static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
 
 // Sleeps while *word == expected, for at most `timeout`. Returns on a wake,
 // a timeout, a signal or a changed word alike; the caller re-reads the word.
-// False only when a signal handler interrupted the sleep (EINTR: a handler
-// installed without SA_RESTART; with it, the kernel resumes the sleep).
+// False only when a signal handler ran during the sleep (EINTR: a timed
+// futex wait is not restarted after a handler, SA_RESTART or not).
 inline bool FutexWait(std::atomic<uint32_t>* word, uint32_t expected,
                       absl::Duration timeout) {
   const timespec relative = absl::ToTimespec(timeout);

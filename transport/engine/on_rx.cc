@@ -70,6 +70,11 @@ void Engine::Dispatch(rte_mbuf* frame) {
     port_counters_.Drop(DropReason::kNotForUs);
   } else if ((session = FindSession(header.src_node)) == nullptr) {
     port_counters_.Drop(DropReason::kUnknownPeer);
+  } else if (decoded.src != session->address.mac) {
+    // Ports run promiscuous, and the node id is only a field: a frame
+    // claiming to be a node must come from that node's configured MAC.
+    port_counters_.Drop(DropReason::kWrongSourceMac);
+    session = nullptr;
   }
   if (session == nullptr) {
     FreeFrame(frame);

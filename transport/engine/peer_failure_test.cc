@@ -172,5 +172,51 @@ TEST(PeerFailure, SilentReceiverHoldsTheSenderToItsWindow) {
   }));
 }
 
+// A peer whose engine runs (its heartbeats and acks arrive) but that takes
+// none of our frames (an MTU mismatch, a peer that drops them) is given up
+// after unreachable_after without ack progress, instead of being
+// retransmitted to for ever while the call waits.
+TEST(PeerFailure, APeerThatIsHeardButAcksNothingIsGivenUp) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmpeer3"));
+    auto cluster = TestCluster::Create("acksstall", 3);
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    TestCluster& c = **cluster;
+    const std::vector<uint8_t> payload(100, 0x5a);
+    Completion warmup;
+    ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 0, 0,
+                                      payload, &warmup),
+              Result::kOk);
+    ASSERT_TRUE(
+        c.DriveUntil([&] { return warmup.IsDone(); }, absl::Seconds(5)));
+    ASSERT_EQ(warmup.Wait(absl::InfiniteFuture()), 0);
+
+    // From now on node 2 never gets a PUT from node 1; every other frame
+    // (heartbeats and acks both ways) passes.
+    c.fabric().lose = [](const rte_mbuf* m) {
+      wire::DecodedFrame d;
+      const auto bytes = absl::MakeConstSpan(
+          rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m));
+      return wire::DecodeFrame(bytes, &d) == wire::DecodeStatus::kOk &&
+             d.header.src_node == 1 && d.header.dst_node == 2 &&
+             d.header.type == wire::FrameType::kPut;
+    };
+    const PeerCounters& node2 = *c.engine(1).peer_counters(2);
+    const uint64_t heard_before = node2.frames_in.Get();
+    Completion stalled;
+    ASSERT_EQ(c.engine(1).SendMessage(2, wire::FrameType::kPut, 1, 1, 0,
+                                      payload, &stalled),
+              Result::kOk);
+    ASSERT_TRUE(
+        c.DriveUntil([&] { return stalled.IsDone(); }, absl::Seconds(10)));
+    EXPECT_EQ(stalled.Wait(absl::InfiniteFuture()),
+              static_cast<int32_t>(Result::kPeerUnreachable));
+    EXPECT_EQ(node2.acks_stalled.Get(), 1u);
+    EXPECT_EQ(node2.unreachable.Get(), 1u);
+    // It was heard all along: silence is not what ended it.
+    EXPECT_GE(node2.frames_in.Get() - heard_before, 2u);
+  }));
+}
+
 }  // namespace
 }  // namespace rsm::transport

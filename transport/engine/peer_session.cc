@@ -76,6 +76,7 @@ int PeerSession::Fail(Result result, uint32_t new_incarnation) {
   peer_incarnation = 0;
   next_seq = first_sequence;
   acked = first_sequence - 1;
+  ack_progress_tsc = 0;
   peer_sack_base = first_sequence - 1;
   peer_sack_bits = 0;
   delivered = first_sequence - 1;

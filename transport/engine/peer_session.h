@@ -80,7 +80,14 @@ struct PeerSession {
   uint64_t retransmit_timeout_tsc = 0;  // current, with back-off
   uint64_t base_timeout_tsc = 0;        // from the RTT estimate
   uint64_t retransmit_deadline_tsc = 0;
-  uint64_t smoothed_rtt_tsc = 0;  // 0: no sample yet
+  // When `acked` last moved (or the window was last empty), and the value
+  // it had then: a peer that is heard but acks nothing for
+  // unreachable_after is given up like a silent one (timers.cc). 0: not
+  // timed yet (a new session).
+  uint64_t ack_progress_tsc = 0;
+  uint64_t acked_at_progress = 0;
+  uint32_t timeouts_since_progress = 0;  // retransmission rounds since then
+  uint64_t smoothed_rtt_tsc = 0;         // 0: no sample yet
   uint64_t rtt_variation_tsc = 0;
   // The peer's last selective ack, relative to its cumulative ack.
   uint64_t peer_sack_base;

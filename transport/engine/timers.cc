@@ -1,5 +1,6 @@
 // Time-driven work, per session: handshake retries, retransmission with
-// exponential back-off, heartbeats, and declaring a silent peer unreachable.
+// exponential back-off, heartbeats, and declaring a peer unreachable when it
+// is silent or acknowledges nothing.
 #include <rte_mbuf.h>
 
 #include <algorithm>
@@ -31,6 +32,11 @@ bool Engine::FireTimers() {
       session.last_heard_tsc = std::min(now, session.last_heard_tsc + away);
       session.connect_started_tsc =
           std::min(now, session.connect_started_tsc + away);
+      // 0 is "not timed yet", which must stay so.
+      if (session.ack_progress_tsc != 0) {
+        session.ack_progress_tsc =
+            std::min(now, session.ack_progress_tsc + away);
+      }
     }
     switch (session.state) {
       case PeerSession::State::kIdle:
@@ -57,8 +63,15 @@ bool Engine::FireTimers() {
           work = true;
           break;
         }
+        if (AcksStalled(session, now)) {
+          session.counters.acks_stalled.Add();
+          DeclareUnreachable(session);
+          work = true;
+          break;
+        }
         if (session.in_flight() > 0 && now >= session.retransmit_deadline_tsc) {
           RetransmitMissing(session, now, 0);
+          ++session.timeouts_since_progress;
           session.counters.retransmit_timeouts.Add();
           port_counters_.retransmit_timeouts.Add();
           session.retransmit_timeout_tsc =
@@ -75,6 +88,25 @@ bool Engine::FireTimers() {
     }
   }
   return work;
+}
+
+bool Engine::AcksStalled(PeerSession& session, uint64_t now) {
+  // Heartbeats prove the peer's engine runs, not that it takes our frames:
+  // without this, a put it keeps refusing would be retransmitted for ever.
+  // Time alone is not enough: on a starved machine our own retransmissions
+  // may not have gone out, or met a receive queue that was full for a
+  // while; so kStalledAfterTimeouts rounds of them must also have failed.
+  constexpr uint32_t kStalledAfterTimeouts = 8;
+  // ack_progress_tsc == 0: a session just started, not yet timed.
+  if (session.in_flight() == 0 || session.acked != session.acked_at_progress ||
+      session.ack_progress_tsc == 0) {
+    session.acked_at_progress = session.acked;
+    session.ack_progress_tsc = now;
+    session.timeouts_since_progress = 0;
+    return false;
+  }
+  return now - session.ack_progress_tsc > tsc_.unreachable &&
+         session.timeouts_since_progress >= kStalledAfterTimeouts;
 }
 
 bool Engine::RetransmitMissing(PeerSession& session, uint64_t now,

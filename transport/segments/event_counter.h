@@ -53,8 +53,7 @@ class EventCounter {
   // Takes one event, waiting up to `timeout` (absl::InfiniteDuration() for
   // ever): a short spin, then asleep until a post. kClosed once the counter
   // is closed and empty. A signal handler that runs while the thread sleeps
-  // ends the wait (kInterrupted), as EINTR ended Solaris's, unless it was
-  // installed with SA_RESTART.
+  // ends the wait (kInterrupted), as EINTR ended Solaris's.
   //
   // `drive` runs the engine that posts here once, for caller-driven
   // progress (kNo: it cannot, a thread of the engine's own drives it).

@@ -76,6 +76,10 @@ unsigned RingFabric::Forward() {
     for (unsigned i = 0; i < n; ++i) {
       auto* m = static_cast<rte_mbuf*>(frames[i]);
       if (tap) tap(m);
+      if (lose && lose(m)) {
+        rte_pktmbuf_free(m);
+        continue;
+      }
       const auto* eth = rte_pktmbuf_mtod(m, const rte_ether_hdr*);
       const bool broadcast = rte_is_broadcast_ether_addr(&eth->dst_addr);
       bool kept = false;

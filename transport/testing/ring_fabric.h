@@ -45,6 +45,8 @@ class RingFabric {
 
   // Called with each frame Forward() moves, before it is delivered.
   std::function<void(const rte_mbuf*)> tap;
+  // Frames it returns true for are lost instead of delivered (after tap).
+  std::function<bool(const rte_mbuf*)> lose;
 
  private:
   RingFabric() = default;
