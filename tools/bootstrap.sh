@@ -23,6 +23,8 @@ PACKAGES=(
   git iproute2
   # python3 for tools/bench_report.py (its smoke test is in bazel test //...).
   python3
+  # clang and its libFuzzer/sanitizer runtimes for fuzz/ (in bazel test //...).
+  clang libclang-rt-14-dev
 )
 
 # A package counts as present only when dpkg says "install ok installed";

@@ -1,6 +1,8 @@
 #include "rsm/core/exported_memory.h"
 
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -83,6 +85,10 @@ bool PinExportedMemory(void* begin, size_t size) {
   return mlock2(begin, size, MLOCK_ONFAULT) == 0;
 }
 
-void UnpinExportedMemory(void* begin, size_t size) { munlock(begin, size); }
+void UnpinExportedMemory(void* begin, size_t size) {
+  // The system call itself: AddressSanitizer turns munlock(3) into a no-op
+  // (it does not know mlock2), which would leave the pages locked.
+  syscall(SYS_munlock, begin, size);
+}
 
 }  // namespace rsm::core
