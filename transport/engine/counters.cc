@@ -26,6 +26,8 @@ absl::string_view DropReasonName(DropReason reason) {
       return "wrong_source_mac";
     case DropReason::kBadAck:
       return "bad_ack";
+    case DropReason::kBadFragment:
+      return "bad_fragment";
     case DropReason::kCount:
       break;
   }

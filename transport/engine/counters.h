@@ -41,6 +41,7 @@ enum class DropReason : uint8_t {
   kOutOfWindow,       // sequence number beyond the receive window
   kDuplicate,         // already received
   kBadAck,            // acknowledges frames never sent
+  kBadFragment,       // not the continuation of the message being gathered
   kCount,
 };
 absl::string_view DropReasonName(DropReason reason);

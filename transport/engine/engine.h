@@ -221,6 +221,12 @@ class Engine {
   void Apply(PeerSession& session, rte_mbuf* frame,
              const wire::DecodedFrame& decoded, uint64_t seq);
 
+  // Whether a middle or last fragment belongs to the message being gathered.
+  bool ContinuesMessage(const PeerSession& session,
+                        const wire::FrameHeader& header) const;
+  // Drops the message being gathered (or a stray fragment): kBadFragment.
+  void DropMessage(PeerSession& session);
+
   // timers.cc
   bool FireTimers();
   // Resends the frames the peer lacks that were last sent `min_age` ago or

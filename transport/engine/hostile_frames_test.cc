@@ -55,10 +55,12 @@ class HostileFrames {
   }
 
   // Node 2's next PUT to node 1, as it would send it (seq one further).
-  wire::FrameHeader NextPut() const {
+  wire::FrameHeader NextPut() const { return PutFrame(1); }
+  // The PUT `ahead` frames after the model, 16 bytes at offset 8 * ahead.
+  wire::FrameHeader PutFrame(uint32_t ahead) const {
     wire::FrameHeader header = model_;
-    header.seq = model_.seq + 1;
-    header.offset = 8;
+    header.seq = model_.seq + ahead;
+    header.offset = 8 * ahead;
     return header;
   }
 
@@ -80,6 +82,9 @@ class HostileFrames {
     return cluster_->fabric().port(node - 1).mac;
   }
   size_t delivered() const { return cluster_->sink(1).messages.size(); }
+  const testing::RecordingSink::Message& last_delivered() const {
+    return cluster_->sink(1).messages.back();
+  }
   uint64_t drops(DropReason reason) const {
     return cluster_->engine(1).port_counters().Drops(reason);
   }
@@ -122,6 +127,48 @@ TEST(HostileFrames, ASequenceFarBeyondTheWindowIsDropped) {
     EXPECT_EQ(h.delivered(), 1u);
     h.Inject(h.NextPut(), h.Mac(2));
     EXPECT_EQ(h.delivered(), 2u);
+  }));
+}
+
+// Fragments of one message carry the same type, segment and aux at
+// consecutive offsets; a fragment that does not continue the message being
+// gathered loses it, so parts of different messages are never joined.
+TEST(HostileFrames, FragmentsThatDoNotContinueTheMessageAreDropped) {
+  EXPECT_TRUE(RunInChildProcess([] {
+    ASSERT_TRUE(InitTestEal("rsmhostile3"));
+    HostileFrames h;
+    ASSERT_TRUE(h.Start("hostfrag"));
+    auto fragment = [&](uint32_t ahead, uint16_t flags) {
+      wire::FrameHeader header = h.PutFrame(ahead);
+      header.flags = flags;
+      return header;
+    };
+    // A first fragment at offset 8, then a "last" one for another segment.
+    h.Inject(fragment(1, wire::kFirstFragment), h.Mac(2));
+    wire::FrameHeader other_segment = fragment(2, wire::kLastFragment);
+    other_segment.offset = 8 + 16;
+    other_segment.segment_id += 1;
+    h.Inject(other_segment, h.Mac(2));
+    EXPECT_EQ(h.drops(DropReason::kBadFragment), 1u);
+    // A first fragment, then one that skips 16 bytes.
+    h.Inject(fragment(3, wire::kFirstFragment), h.Mac(2));
+    wire::FrameHeader gap = fragment(4, wire::kLastFragment);
+    gap.offset = 8 * 3 + 32;
+    h.Inject(gap, h.Mac(2));
+    EXPECT_EQ(h.drops(DropReason::kBadFragment), 2u);
+    // A last fragment with no first.
+    h.Inject(fragment(5, wire::kLastFragment), h.Mac(2));
+    EXPECT_EQ(h.drops(DropReason::kBadFragment), 3u);
+    EXPECT_EQ(h.delivered(), 1u);
+    // The same shape done right is one 32-byte message.
+    h.Inject(fragment(6, wire::kFirstFragment), h.Mac(2));
+    wire::FrameHeader next = fragment(7, wire::kLastFragment);
+    next.offset = 8 * 6 + 16;
+    h.Inject(next, h.Mac(2));
+    ASSERT_EQ(h.delivered(), 2u);
+    EXPECT_EQ(h.last_delivered().payload.size(), 32u);
+    EXPECT_EQ(h.last_delivered().header.offset, 8u * 6);
+    EXPECT_EQ(h.drops(DropReason::kBadFragment), 3u);
   }));
 }
 

@@ -65,10 +65,14 @@ void Engine::Apply(PeerSession& session, rte_mbuf* frame,
     sink_->OnMessage(session.address.node_id, header, decoded.payload);
     session.counters.messages_delivered.Add();
   } else if (first) {
+    // A message left unfinished is the sender's fault, and lost.
+    if (session.in_message) DropMessage(session);
     session.in_message = true;
     session.message_header = header;
     session.message.assign(decoded.payload.begin(), decoded.payload.end());
-  } else if (session.in_message) {
+  } else if (!ContinuesMessage(session, header)) {
+    DropMessage(session);
+  } else {
     session.message.insert(session.message.end(), decoded.payload.begin(),
                            decoded.payload.end());
     if (last) {
@@ -77,12 +81,28 @@ void Engine::Apply(PeerSession& session, rte_mbuf* frame,
       session.counters.messages_delivered.Add();
       session.in_message = false;
     }
-  } else {
-    // A middle or last frame with no first: the sender broke the protocol.
-    session.counters.Drop(DropReason::kMalformed);
-    port_counters_.Drop(DropReason::kMalformed);
   }
   FreeFrame(frame);
+}
+
+bool Engine::ContinuesMessage(const PeerSession& session,
+                              const wire::FrameHeader& header) const {
+  // The sender splits one message with the same type, segment and aux, at
+  // consecutive offsets, into at most a window of frames (BuildMessage):
+  // anything else would gather parts of different messages into one, or
+  // grow without bound.
+  const wire::FrameHeader& first = session.message_header;
+  return session.in_message && header.type == first.type &&
+         header.segment_id == first.segment_id && header.aux == first.aux &&
+         header.offset - first.offset == session.message.size() &&
+         session.message.size() + header.length <= max_message_bytes();
+}
+
+void Engine::DropMessage(PeerSession& session) {
+  session.counters.Drop(DropReason::kBadFragment);
+  port_counters_.Drop(DropReason::kBadFragment);
+  session.in_message = false;
+  session.message.clear();
 }
 
 }  // namespace rsm::transport
