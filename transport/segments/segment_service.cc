@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "transport/segments/tokens.h"
+
 namespace rsm::transport {
 
 void SegmentService::OnMessage(uint32_t peer, const wire::FrameHeader& first,
@@ -67,9 +69,10 @@ SegmentService::~SegmentService() {
 }
 
 uint32_t SegmentService::NextToken() {
-  // 0 is never a token, so a zeroed field names nothing.
-  if (next_token_ == 0) ++next_token_;
-  return next_token_++;
+  return NextFreeToken(&next_token_, [this](uint32_t token) {
+    return connections_.contains(token) || pending_connects_.contains(token) ||
+           pending_replies_.contains(token);
+  });
 }
 
 TrafficSnapshot SegmentService::Traffic() const {
