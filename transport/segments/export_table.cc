@@ -18,7 +18,7 @@ Result ExportTable::Publish(uint32_t* id, uint8_t* memory, uint64_t length,
     return Result::kIdInUse;
   }
   segments_.emplace(*id,
-                    Segment{memory, length, std::move(access), events, {}});
+                    Segment{memory, length, std::move(access), events, {}, {}});
   return Result::kOk;
 }
 
@@ -59,14 +59,27 @@ ExportTable::Connected ExportTable::Connect(uint32_t id,
     case AccessDecision::kGranted:
       break;
   }
-  segment.importers[ImporterKey{importer.node, token}] =
-      Connection{requested & kPermReadWrite};
+  const ImporterKey key{importer.node, token};
+  auto [connection, added] = segment.importers.try_emplace(
+      key, Connection{requested & kPermReadWrite});
+  if (!added) {
+    connection->second = Connection{requested & kPermReadWrite};
+  } else if (++segment.per_node[importer.node] > kMaxConnectionsPerNode) {
+    Forget(segment, key);
+    return {Result::kNoResources, 0, 0};
+  }
   return {Result::kOk, decided.granted_mode, segment.length};
+}
+
+void ExportTable::Forget(Segment& segment, ImporterKey key) {
+  if (segment.importers.erase(key) == 0) return;
+  auto count = segment.per_node.find(key.node);
+  if (--count->second == 0) segment.per_node.erase(count);
 }
 
 void ExportTable::Disconnect(uint32_t id, ImporterKey key) {
   auto it = segments_.find(id);
-  if (it != segments_.end()) it->second.importers.erase(key);
+  if (it != segments_.end()) Forget(it->second, key);
 }
 
 void ExportTable::DisconnectNode(uint32_t node) {
@@ -74,6 +87,7 @@ void ExportTable::DisconnectNode(uint32_t node) {
     absl::erase_if(segment.importers, [node](const auto& entry) {
       return entry.first.node == node;
     });
+    segment.per_node.erase(node);
   }
 }
 

@@ -23,6 +23,11 @@ namespace rsm::transport {
 // reused (Solaris's RSM_USER_APP_ID_BASE).
 inline constexpr uint32_t kFirstAutomaticSegmentId = 0x80000000;
 
+// The most connections one node may hold to one segment: a CONNECT flood
+// from one node must not grow the exporter's state without bound. Far more
+// than a program makes (one per importing handle).
+inline constexpr size_t kMaxConnectionsPerNode = 4096;
+
 // One import connection, as the exporter knows it: the importing node and
 // the token that node chose for it (unique per importing engine).
 struct ImporterKey {
@@ -60,7 +65,8 @@ class ExportTable {
   };
   // The CONNECT decision (DecideAccess); on success the connection is
   // recorded with the rights it asked for. A repeated CONNECT with the same
-  // key (a retry) is decided again and replaces the record.
+  // key (a retry) is decided again and replaces the record. kNoResources
+  // when the node holds kMaxConnectionsPerNode to the segment already.
   Connected Connect(uint32_t id, const Importer& importer, uint32_t token,
                     uint32_t requested);
   void Disconnect(uint32_t id, ImporterKey key);
@@ -109,7 +115,10 @@ class ExportTable {
     ExportAccess access;
     EventCounter* events;
     absl::flat_hash_map<ImporterKey, Connection> importers;
+    // importers per node, for the cap.
+    absl::flat_hash_map<uint32_t, size_t> per_node;
   };
+  void Forget(Segment& segment, ImporterKey key);
 
   absl::flat_hash_map<uint32_t, Segment> segments_;
   // The next automatic id; 0 once they are used up (it wrapped).

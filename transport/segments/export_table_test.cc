@@ -343,6 +343,43 @@ TEST(ExportTable, DisconnectNodeRemovesOnlyThatNode) {
   EXPECT_EQ(table.CheckAccess(id_a, {3, 103}, false, 0, 1).result, Result::kOk);
 }
 
+// A CONNECT flood from one node stops at kMaxConnectionsPerNode per
+// segment; other nodes, retries and freed places are not affected.
+TEST(ExportTable, ANodesConnectionsToASegmentAreCapped) {
+  ExportTable table;
+  std::vector<uint8_t> memory(64);
+  uint32_t id = 10, other_id = 11;
+  ASSERT_EQ(table.Publish(&id, memory.data(), memory.size(), OpenAccess()),
+            Result::kOk);
+  ASSERT_EQ(
+      table.Publish(&other_id, memory.data(), memory.size(), OpenAccess()),
+      Result::kOk);
+  for (uint32_t token = 1; token <= kMaxConnectionsPerNode; ++token) {
+    ASSERT_EQ(table.Connect(id, Owner(2), token, kPermRead).result, Result::kOk)
+        << token;
+  }
+  const uint32_t one_more = kMaxConnectionsPerNode + 1;
+  EXPECT_EQ(table.Connect(id, Owner(2), one_more, kPermRead).result,
+            Result::kNoResources);
+  EXPECT_EQ(table.importers(id), kMaxConnectionsPerNode);
+  EXPECT_EQ(table.CheckAccess(id, {2, one_more}, false, 0, 1).result,
+            Result::kNotConnected);
+  // A retry of a connection it has is still decided; others still connect.
+  EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermRead).result, Result::kOk);
+  EXPECT_EQ(table.Connect(id, Owner(3), one_more, kPermRead).result,
+            Result::kOk);
+  EXPECT_EQ(table.Connect(other_id, Owner(2), one_more, kPermRead).result,
+            Result::kOk);
+  // A disconnect frees a place; so does forgetting the node.
+  table.Disconnect(id, {2, 5});
+  EXPECT_EQ(table.Connect(id, Owner(2), one_more, kPermRead).result,
+            Result::kOk);
+  EXPECT_EQ(table.Connect(id, Owner(2), one_more + 1, kPermRead).result,
+            Result::kNoResources);
+  table.DisconnectNode(2);
+  EXPECT_EQ(table.Connect(id, Owner(2), 1, kPermRead).result, Result::kOk);
+}
+
 TEST(ExportTable, ARepeatedConnectIsDecidedAgainAndReplacesTheRecord) {
   ExportTable table;
   std::vector<uint8_t> memory(64);
