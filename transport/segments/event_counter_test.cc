@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -90,19 +91,25 @@ TEST(EventCounter, AWaitTimesOutWhenNothingIsPosted) {
   EXPECT_EQ(events->Wait(absl::Milliseconds(2)), WaitResult::kTimedOut);
 }
 
+// What a wait without timeout on another thread returns once `wake` has run,
+// 20 ms after it started: long enough for the waiter to be asleep on most
+// runs (a wake that comes earlier meets its spin, which is fine too).
+WaitResult WaitWokenBy(EventCounter& events,
+                       const std::function<void()>& wake) {
+  std::atomic<WaitResult> result{WaitResult::kTimedOut};
+  std::thread waiter(
+      [&] { result.store(events.Wait(absl::InfiniteDuration())); });
+  absl::SleepFor(absl::Milliseconds(20));
+  wake();
+  waiter.join();
+  return result.load();
+}
+
 TEST(EventCounter, APostWakesASleepingWaiter) {
   auto events = NewCounter();
   ASSERT_NE(events, nullptr);
-  std::atomic<int> result{-1};
-  std::thread waiter([&] {
-    result.store(static_cast<int>(events->Wait(absl::InfiniteDuration())));
-  });
-  // Long enough for the waiter to be asleep on most runs; a post that comes
-  // earlier is taken by its spin, which is fine too.
-  absl::SleepFor(absl::Milliseconds(20));
-  ASSERT_TRUE(events->Post(true));
-  waiter.join();
-  EXPECT_EQ(result.load(), static_cast<int>(WaitResult::kConsumed));
+  EXPECT_EQ(WaitWokenBy(*events, [&] { ASSERT_TRUE(events->Post(true)); }),
+            WaitResult::kConsumed);
   EXPECT_EQ(events->pending(), 0);
 }
 
@@ -111,7 +118,6 @@ TEST(EventCounter, CloseLeavesPendingEventsThenEndsEveryWait) {
     auto events = NewCounter();
     ASSERT_NE(events, nullptr);
     ASSERT_TRUE(events->Post(true));
-    std::atomic<int> result{-1};
     events->Close();
     events->Close();
     EXPECT_FALSE(events->Post(true));
@@ -120,13 +126,8 @@ TEST(EventCounter, CloseLeavesPendingEventsThenEndsEveryWait) {
       EXPECT_EQ(BytesIn(fd), 1);
     }
     EXPECT_EQ(events->Wait(absl::InfiniteDuration()), WaitResult::kConsumed);
-    // A sleeping waiter is woken by the close of a counter too; here the
-    // counter is closed already, so it must return at once.
-    std::thread waiter([&] {
-      result.store(static_cast<int>(events->Wait(absl::InfiniteDuration())));
-    });
-    waiter.join();
-    EXPECT_EQ(result.load(), static_cast<int>(WaitResult::kClosed));
+    // Closed and empty: every later wait returns at once.
+    EXPECT_EQ(events->Wait(absl::InfiniteDuration()), WaitResult::kClosed);
     // poll(2) reports the end of file, so a poller does not sleep either.
     if (pollable) {
       EXPECT_TRUE(Readable(fd));
@@ -137,14 +138,8 @@ TEST(EventCounter, CloseLeavesPendingEventsThenEndsEveryWait) {
 TEST(EventCounter, CloseWakesASleepingWaiter) {
   auto events = NewCounter();
   ASSERT_NE(events, nullptr);
-  std::atomic<int> result{-1};
-  std::thread waiter([&] {
-    result.store(static_cast<int>(events->Wait(absl::InfiniteDuration())));
-  });
-  absl::SleepFor(absl::Milliseconds(20));
-  events->Close();
-  waiter.join();
-  EXPECT_EQ(result.load(), static_cast<int>(WaitResult::kClosed));
+  EXPECT_EQ(WaitWokenBy(*events, [&] { events->Close(); }),
+            WaitResult::kClosed);
 }
 
 // Posters and waiters race while the counter switches to the pipe halfway:
