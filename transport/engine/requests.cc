@@ -2,8 +2,10 @@
 // frames and queues it on the request ring) and the engine side that takes
 // requests off the ring and lets them into each peer's send window.
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 
 #include <cstring>
+#include <thread>
 
 #include "absl/container/inlined_vector.h"
 #include "transport/engine/engine.h"
@@ -74,10 +76,22 @@ bool Engine::Retry(absl::FunctionRef<bool()> attempt, bool may_block) {
   if (!may_block) return false;
   // Blocking: drive the engine (acks free frames and ring slots) and try
   // again, until the blocking timeout. The clock is read only on this path.
+  // When another thread drives, back off between attempts (pauses doubling
+  // to kLongestPause, then yields): a hot loop would keep the pool's and the
+  // ring's cache lines away from the engine that is freeing them.
+  constexpr uint32_t kLongestPause = 1024;
   const absl::Time deadline = absl::Now() + options_.blocking_timeout;
+  uint32_t pauses = 1;
   while (!attempt()) {
     if (absl::Now() > deadline) return false;
-    TryDrive();
+    if (TryDrive()) {
+      pauses = 1;
+    } else if (pauses <= kLongestPause) {
+      for (uint32_t i = 0; i < pauses; ++i) rte_pause();
+      pauses *= 2;
+    } else {
+      std::this_thread::yield();
+    }
   }
   return true;
 }
