@@ -234,7 +234,7 @@ class Engine {
   // Returns whether it resent anything.
   bool RetransmitMissing(PeerSession& session, uint64_t now, uint64_t min_age);
   void DeclareUnreachable(PeerSession& session);
-  // Frames in flight and no ack progress for unreachable_after, over
+  // Frames in flight and no ack progress for 10 x unreachable_after, over
   // several retransmission rounds.
   bool AcksStalled(PeerSession& session, uint64_t now);
 

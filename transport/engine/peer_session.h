@@ -81,8 +81,8 @@ struct PeerSession {
   uint64_t base_timeout_tsc = 0;        // from the RTT estimate
   uint64_t retransmit_deadline_tsc = 0;
   // When `acked` last moved (or the window was last empty), and the value
-  // it had then: a peer that is heard but acks nothing for
-  // unreachable_after is given up like a silent one (timers.cc). 0: not
+  // it had then: a peer that is heard but acks nothing for long enough is
+  // given up like a silent one (timers.cc). 0: not
   // timed yet (a new session).
   uint64_t ack_progress_tsc = 0;
   uint64_t acked_at_progress = 0;

@@ -93,10 +93,14 @@ bool Engine::FireTimers() {
 bool Engine::AcksStalled(PeerSession& session, uint64_t now) {
   // Heartbeats prove the peer's engine runs, not that it takes our frames:
   // without this, a put it keeps refusing would be retransmitted for ever.
-  // Time alone is not enough: on a starved machine our own retransmissions
-  // may not have gone out, or met a receive queue that was full for a
-  // while; so kStalledAfterTimeouts rounds of them must also have failed.
+  // The bound is far longer than the silence one: a starved peer (four
+  // nodes and CPU hogs on two cores) runs now and then, sends heartbeats
+  // when it does, and may meanwhile lose our retransmissions in a receive
+  // queue that overflowed while it slept. unreachable_after alone gave such
+  // a peer up (cpu_hogs_test); so kStalledAfterTimeouts rounds must have
+  // failed, over kStalledAfterUnreachables times unreachable_after.
   constexpr uint32_t kStalledAfterTimeouts = 8;
+  constexpr uint64_t kStalledAfterUnreachables = 10;
   // ack_progress_tsc == 0: a session just started, not yet timed.
   if (session.in_flight() == 0 || session.acked != session.acked_at_progress ||
       session.ack_progress_tsc == 0) {
@@ -105,7 +109,8 @@ bool Engine::AcksStalled(PeerSession& session, uint64_t now) {
     session.timeouts_since_progress = 0;
     return false;
   }
-  return now - session.ack_progress_tsc > tsc_.unreachable &&
+  return now - session.ack_progress_tsc >
+             kStalledAfterUnreachables * tsc_.unreachable &&
          session.timeouts_since_progress >= kStalledAfterTimeouts;
 }
 
