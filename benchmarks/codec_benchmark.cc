@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Cost of the wire codec per frame: what the engine pays on top of the NIC for
 // every frame it sends and receives. Dominated by the CRC32C over the payload.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Round trip of one message through the segment protocol, against the round
 // trip of a bare frame over the same kind of ports: what the protocol adds.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Per-operation latencies of a benchmark run, summarised as Google Benchmark
 // counters (p50, p99, p999 in microseconds) and, on request, written out
 // whole for plotting.

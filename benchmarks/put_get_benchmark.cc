@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // put and get through the RSMAPI on the embedded default: `dpdk0`, where the
 // node imports its own segment through the in-process net_ring port (every
 // access crosses the protocol: frames, acks, the engine thread), and

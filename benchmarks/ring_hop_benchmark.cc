@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Cost of handing a request to the engine and getting its result back: the
 // caller enqueues on the request ring, the engine thread (spinning on the
 // other core) dequeues it and completes it, the caller's Wait() returns. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Signals and barriers through the RSMAPI (issue #5).
 //
 //   BM_PostToWake/<setup>/spinning   one thread posts on an import handle

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Every benchmark binary runs once with a tiny iteration count and exits 0
 # with no benchmark reporting an error; the two-process benchmark's results
 # go through tools/bench_report.py, which must find every figure it

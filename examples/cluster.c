@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cluster: one node of an N-node ring; a token goes round it R times.
  *
  *   cluster --nodes N --rounds R [--timeout-ms T]

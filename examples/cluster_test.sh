@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs examples/cluster as four nodes, each in its own network namespace on a
 # Linux bridge (tools/netns_cluster.sh, net_af_packet), with 5 % of the
 # frames dropped on the bridge: 50 rounds of a token round the ring. Expects

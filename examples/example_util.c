@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Helpers the example programs share: names of RSMAPI codes, little-endian
  * records with a checksum, time, argument parsing, the frame counters. */
 /* clock_gettime and nanosleep under -std=c99. */

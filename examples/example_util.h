@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Helpers the example programs share. Plain C99 on <rsmapi.h>, and on
  * <rsm_dpdk.h> for print_counters only. */
 #ifndef RSM_EXAMPLES_EXAMPLE_UTIL_H_

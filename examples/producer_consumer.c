@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* producer_consumer: two processes share one segment and one signal.
  *
  * The consumer exports a page-aligned buffer big enough for N fixed-size

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs examples/producer_consumer as two processes on this host over
 # net_memif, as the README shows: the consumer (node 1, memif server) in the
 # background, then the producer (node 2, memif client). Four runs: the

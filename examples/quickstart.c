@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* quickstart: the first thing to run. Opens the `dpdk0` controller (or the
  * one named on the command line), prints its attributes and the cluster's
  * interconnect topology, then does one full round of remote shared memory:

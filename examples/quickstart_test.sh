@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs the quickstart on the embedded default, as the README tells a newcomer
 # to, and checks what it prints.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: the cluster-file parser (transport/config.h), fed
 // arbitrary file contents through a memfd. Whatever the file, it must return
 // a config or an error, never crash; a config it accepts must hold what the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: the frame decoder (transport/wire/codec.h), which every
 // frame from the network meets first. It must never read outside the frame
 // or crash, and what it accepts must survive re-encoding unchanged: encode

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds one libFuzzer target with clang (-fsanitize=fuzzer,address,undefined)
 # from the sources beside it and runs it for a bounded time over a copy of
 # its seed corpus. Exit 0 only if the run found nothing; a crashing input is

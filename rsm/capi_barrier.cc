@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points for barriers and barrier modes.
 #include "rsm/core/barrier.h"
 #include "rsm/core/rsm_status.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Barriers across two nodes whose engines lose and reorder frames (injected
 // on receive, both nodes): a span that close_barrier reports successful is
 // whole in the exporter's memory, checked against a model over 10,000

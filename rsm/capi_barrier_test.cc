@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Barriers and barrier modes through the C API
 // (rsm_memseg_import_init_barrier(3RSM), docs/compatibility.md "Barriers and
 // signals"): every function and every code it documents, on loopback, on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Barriers and signals from many threads at once (run under --config=tsan
 // in CI, see .ci/run): four threads put, two on an import in EXPLICIT mode
 // and two on one in IMPLICIT mode, each closing a barrier of its own; a

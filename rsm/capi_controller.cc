@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points for controllers: argument checks in Solaris's order, then
 // the core's ControllerRegistry.
 #include "rsm/core/controller.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // rsm_get_controller, rsm_get_controller_attr, rsm_release_controller,
 // rsm_get_interconnect_topology and rsm_free_interconnect_topology through
 // the C API, with Solaris's return codes. Each case that loads a

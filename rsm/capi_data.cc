@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points for data movement: put/get, their 8..64-bit forms with
 // repetition counts, and the scatter/gather forms.
 #include "rsm/core/data_access.h"

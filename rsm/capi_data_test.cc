@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Data movement through the C API: rsm_memseg_import_put/get, their 8..64-bit
 // forms, putv/getv, local memory handles and rsm_dpdk_get_counters, on
 // loopback, on the embedded default's dpdk0 and across two nodes

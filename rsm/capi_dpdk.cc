@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points of the rsm-dpdk extensions (rsm_dpdk.h).
 #include "rsm/core/controller.h"
 #include "rsm/core/rsm_status.h"

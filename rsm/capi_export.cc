@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points of the export side: each returns the code its core
 // function decided.
 #include "rsm/core/export_segment.h"

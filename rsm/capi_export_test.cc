@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // rsm_memseg_export_create, _destroy, _rebind, _publish, _republish and
 // _unpublish through the C API, on loopback, on the embedded default's dpdk0
 // and across two nodes (rsm/testing/capi_setups.h): every argument error in

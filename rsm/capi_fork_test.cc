@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // fork() with a DPDK controller open: the child gets clean errors from the
 // parent's controller (never a hang, never a touch of the parent's port),
 // can still use loopback, and exits without disturbing the parent, whose

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points of the import side: connect, disconnect, map, unmap.
 #include "rsm/core/import_segment.h"
 #include "rsm/core/rsm_status.h"

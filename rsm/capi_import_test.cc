@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // rsm_memseg_import_connect, _disconnect, _map and _unmap through the C API,
 // on loopback, on the embedded default's dpdk0 and across two nodes
 // (rsm/testing/capi_setups.h): every argument error in Solaris's order

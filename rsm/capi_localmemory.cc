@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points for local memory handles (putv/getv sources and targets).
 #include "rsm/core/local_memory.h"
 #include "rsm/core/rsm_status.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Failing calls explain themselves: with `--log-level=rsm.*:debug` in the
 // cluster file's EAL arguments, the reason behind each error code reaches
 // DPDK's log (rsm.core); at the default level nothing is written. Each case

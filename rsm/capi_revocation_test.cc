@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Connections ended under an importer that is busy on another thread
 // (unpublish, destroy, the exporter's node stopping), on loopback, on the
 // embedded default's dpdk0 and across two nodes (rsm/testing/capi_setups.h);

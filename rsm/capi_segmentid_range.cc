@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry point for reserved segment id ranges: Solaris's argument check,
 // then the core's lookup in the segment id file.
 #include "absl/status/statusor.h"

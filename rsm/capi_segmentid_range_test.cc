@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // rsm_get_segmentid_range through the C API: Solaris's NULL checks, the file
 // chosen by RSM_SEGMENTID_FILE, and its return codes.
 #include <stdlib.h>

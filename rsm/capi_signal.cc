@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points for signals and pollfds.
 #include "rsm/core/rsm_status.h"
 #include "rsm/core/signals.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Signals and pollfds through the C API (rsm_intr_signal_post(3RSM),
 // rsm_memseg_get_pollfd(3RSM), docs/compatibility.md "Barriers and signals"):
 // every function and every code it documents, event accounting in both

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // C entry points for the interconnect topology.
 #include <cstdlib>
 #include <vector>

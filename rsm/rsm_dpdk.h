@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* rsm-dpdk extensions to the RSMAPI: what Solaris had no call for. A program
  * that uses only <rsmapi.h> never needs this header. */
 #ifndef RSM_DPDK_H_

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rsmapi.h: the Remote Shared Memory API (RSMAPI) of Solaris, as shipped in
  * <rsmapi.h> and -lrsm, for rsm-dpdk.

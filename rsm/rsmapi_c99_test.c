@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* rsmapi.h compiled as strict C99 with every warning an error, as a Solaris
  * program would include it; the structures checked for the LP64 layout that
  * Solaris's amd64 headers give. */

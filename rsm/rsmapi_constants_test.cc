@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Every constant and error value of rsmapi.h against the values Solaris
 // shipped (Solaris's rsmapi.h and rsm_common.h), and every prototype against
 // Solaris's exact signature. Compiled as C++17 with -Wall -Wextra -Werror.

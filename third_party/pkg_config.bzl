@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A repository rule that wraps system libraries found with pkg-config.
 
 The generated repository has:

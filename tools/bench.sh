@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Measures rsm-dpdk between two processes over net_memif against the raw
 # floor of the same processes on the same port, in one run, and writes
 #   bench-results/results.md   every figure, its floor and ratio; the targets

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Turns tools/bench.sh's Google Benchmark JSON into the results a user reads.
 
 usage: tools/bench_report.py DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs every Debian 12 package the build, tests, examples and benchmarks
 # need. Idempotent: when everything is present it does nothing (no apt-get
 # update, no root needed), so CI and developers can run it on every build.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """cc rules for code that includes DPDK headers.
 
 DPDK's compile flags (`-include rte_config.h`, `-march=...`, include paths)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs the libFuzzer targets of fuzz/ for as long as you like (bazel test
 # runs each for 30 s). Crashing inputs land in fuzz-results/<name>/; add each
 # to testdata/fuzz/<name>/ (or testdata/config/ for the config fuzzer) as a

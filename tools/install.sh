@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds librsm and installs it under PREFIX:
 #   PREFIX/include/rsmapi.h, rsm_dpdk.h (extensions)
 #   PREFIX/lib/librsm.so.2, librsm.so -> librsm.so.2, librsm.a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Unpacks //rsm:dist into a prefix as tools/install.sh does, then, outside
 # Bazel's toolchain, builds a C program with the system compiler and
 # `pkg-config --cflags --libs rsm`, and runs it. Also checks that librsm.so

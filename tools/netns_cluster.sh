@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A real L2 network, with the kernel in the path, for N rsm-dpdk node
 # processes on one host: node i lives in network namespace <P>n<i>, whose eth0
 # is one end of a veth pair; the other end, <P>v<i>, is a port of bridge <P>br

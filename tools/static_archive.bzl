@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """static_archive: one .a holding every object of our own libraries.
 
 Bazel's cc_library outputs hold only each library's own objects; an installed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The cluster configuration: this node's id, the EAL arguments, the DPDK
 // controllers and every node's MAC address on them. docs/configuration.md is
 // the user documentation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // How a controller's engine runs: the [engine] section of the cluster file
 // (docs/configuration.md). Plain values with the defaults a LAN, memif or an
 // in-process port wants; config.cc reads them, the engine uses them.

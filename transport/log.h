@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #ifndef RSM_TRANSPORT_LOG_H_
 #define RSM_TRANSPORT_LOG_H_
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The two-process benchmark's control channel: the importer (the benchmark
 // process) tells the exporter process what to do next over a socketpair,
 // and waits for its answer. One command at a time, each answered once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "benchmarks/pair/exporter_process.h"
 
 #include <rte_mbuf.h>

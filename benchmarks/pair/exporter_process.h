@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The passive side of the two-process benchmark: node 1, which exports the
 // segment the benchmark puts to and gets from, answers signals, and serves
 // raw frames, as the importer's commands say (control.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Two processes over net_memif, as a user runs them, against the floor of
 // the same two processes on the same port without the protocol.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Raw frames on the benchmark's memif port, for the floor the segment
 // protocol is measured against: the same two processes, the same port, no
 // protocol. The port is the controller's own: it is taken only while the

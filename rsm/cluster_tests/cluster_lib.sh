@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # What the multi-process tests share; sourced, not run. Needs TEST_SRCDIR
 # and TEST_WORKSPACE (set by bazel test).
 

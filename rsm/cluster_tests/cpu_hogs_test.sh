@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Liveness under CPU pressure: four traffic_node processes on a Linux bridge
 # (tools/netns_cluster.sh, net_af_packet), default settings, all pairs busy,
 # beside two CPU-bound processes per core, for HOG_SECONDS (default 60; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Four traffic_node processes, each in its own network namespace on a Linux
 # bridge (tools/netns_cluster.sh, net_af_packet), in three phases:
 #

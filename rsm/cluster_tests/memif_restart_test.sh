@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A memif peer that comes and goes: node 1 (memif server) runs traffic_node
 # throughout while node 2 (memif client) is started 20 times, every other
 # time killed with SIGKILL mid-traffic and otherwise left to finish. Node 1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // traffic_node: one node of an N-node cluster under random traffic, every
 // byte checked against a model. The multi-process tests run one per node
 // (each with its own cluster file in RSM_CONFIG); it is also a load

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Barriers and barrier modes (rsm_memseg_import_init_barrier(3RSM)). A barrier
 // spans the accesses between open and close on one import; close returns once
 // every one of them has been applied in the exporter's memory, or says that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #ifndef RSM_CORE_CONTROLLER_ATTRIBUTES_H_
 #define RSM_CORE_CONTROLLER_ATTRIBUTES_H_
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // put, get, their 8/16/32/64-bit forms and putv/getv
 // (rsm_memseg_import_put(3RSM)): Solaris's checks in its order, then the
 // controller's backend.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The export side of the RSMAPI (rsm_memseg_export_*): argument checks in
 // Solaris's order (rsm_memseg_export_create(3RSM),
 // rsm_memseg_export_publish(3RSM) on segment ids), then the controller's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The memory an export segment lends to the network: the engine writes into
 // it on behalf of remote nodes, so it must be there and writable for as long
 // as it is exported, or a remote put would fault the engine thread. Solaris

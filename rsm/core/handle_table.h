@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #ifndef RSM_CORE_HANDLE_TABLE_H_
 #define RSM_CORE_HANDLE_TABLE_H_
 

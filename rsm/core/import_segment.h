@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The import side of the RSMAPI: connect, disconnect, map, unmap
 // (rsm_memseg_import_connect(3RSM)). Data access is in data_access.h.
 #ifndef RSM_CORE_IMPORT_SEGMENT_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Local memory handles (rsm_create_localmemory_handle): a registered range
 // of this process's memory that putv/getv entries name instead of a
 // virtual address (rsm_create_localmemory_handle(3RSM)).

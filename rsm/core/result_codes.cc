@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "rsm/core/result_codes.h"
 
 #include "absl/strings/str_cat.h"

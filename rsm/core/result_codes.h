@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The one place a transport Result becomes an RSMAPI return code: one table
 // per kind of call, as Solaris reported the same condition from that call
 // (its man pages, and the check order noted beside each table). Each

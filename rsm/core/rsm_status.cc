@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "rsm/core/rsm_status.h"
 
 #include "absl/strings/str_cat.h"

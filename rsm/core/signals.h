@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Signals and pollfds (rsm_intr_signal_post(3RSM),
 // rsm_memseg_get_pollfd(3RSM)): each segment, export or import, counts its
 // pending events; a post adds one at the other end, a successful wait takes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "rsm/core/topology.h"
 
 #include <cstdint>

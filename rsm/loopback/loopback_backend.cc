@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "rsm/loopback/loopback_backend.h"
 
 #include <cstring>

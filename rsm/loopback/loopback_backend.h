@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The `loopback` controller (Solaris's, rsm_get_controller(3RSM) on
 // "loopback"): imports of segments this process exports, done with local copies
 // and no frames. The same ExportTable decides connects and checks every access

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Bounded waits for tests: a condition polled until a deadline far above
 // what it needs, so that a hang fails the case instead of blocking it, and
 // a call that never returns can be reported from the thread that gave up on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "rsm/testing/capi_setups.h"
 
 #include <errno.h>

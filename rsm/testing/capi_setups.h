@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The setups the C API's segment tests run every case on, and what
 // those tests share:
 //  - kLoopback: the `loopback` controller of the embedded default

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // N RSMAPI nodes (ids 1..N) in one process, for the tests and benchmarks
 // that need more than capi_setups gives: three or more nodes, or engine
 // options of their own (injected faults, a small window, a longer silence

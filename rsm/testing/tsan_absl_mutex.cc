@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // ThreadSanitizer cannot see absl::Mutex in this build: Abseil is the
 // system's (Debian's libabsl_synchronization.so, compiled without
 // -fsanitize=thread), so its Lock and Unlock synchronise through atomics and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "rsm/testing/two_nodes.h"
 
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Two RSMAPI nodes in one test process: a DPDK controller for node 1 and
 // one for node 2, on the two ports of a cross-connected net_ring RingFabric,
 // each with its engine on a thread of its own. Both are registered with the

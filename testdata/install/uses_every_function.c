@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Built by //tools:install_test outside Bazel, against an installed librsm,
  * with `cc uses_every_function.c $(pkg-config --cflags --libs rsm)`, the way
  * a Solaris program is built with `cc ... -lrsm`. It calls every function

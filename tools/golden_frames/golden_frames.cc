@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "tools/golden_frames/golden_frames.h"
 
 #include <numeric>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The frames in testdata/wire/golden_frames.pcap: a short conversation
 // between node 1 and node 2 with one frame of every type (and a PUT in two
 // fragments). make_golden_frames writes them; //transport/wire:golden_test

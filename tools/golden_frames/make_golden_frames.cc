@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Writes testdata/wire/golden_frames.pcap from GoldenFrames():
 //
 //   bazel run //tools/golden_frames:make_golden_frames

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Classic libpcap files (not pcapng), linktype 1 (Ethernet), written
 // little-endian with fixed timestamps so that the same frames always give the
 // same bytes: a golden file can be regenerated and compared, and opened in

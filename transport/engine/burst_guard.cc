@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/engine/burst_guard.h"
 
 #include <rte_ethdev.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // DPDK 22.11's memif PMD tears a connection down in the EAL interrupt thread
 // when the peer goes away: it unmaps the shared rings while this engine may
 // be inside rte_eth_rx_burst or rte_eth_tx_burst reading them, and the burst

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/engine/completion.h"
 
 #include <rte_pause.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/engine/counters.h"
 
 #include "absl/strings/str_cat.h"

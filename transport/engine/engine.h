@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #ifndef RSM_TRANSPORT_ENGINE_ENGINE_H_
 #define RSM_TRANSPORT_ENGINE_ENGINE_H_
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The engine between in-process nodes: handshake, delivery of messages of
 // every size, counters, stop. Each case runs in its own process (EAL).
 #include "transport/engine/engine.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/engine/frame_pools.h"
 
 #include <rte_lcore.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The mbuf pools an engine draws its frames from.
 #ifndef RSM_TRANSPORT_ENGINE_FRAME_POOLS_H_
 #define RSM_TRANSPORT_ENGINE_FRAME_POOLS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The two futex calls the engine's waits are built on (Linux, private to the
 // process). A 32-bit atomic is the futex word.
 #ifndef RSM_TRANSPORT_ENGINE_FUTEX_H_

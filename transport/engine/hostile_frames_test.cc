@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Frames an honest engine would never send, crafted by the test from a real
 // one and put straight on the receiver's port: each is dropped, counted and
 // never delivered. Each case also delivers the same crafted frame with only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Frames this node sends to itself (a same-node import): delivered inside
 // the engine, as if the wire had reflected them, because most ports do not
 // (af_packet, tap, memif and NICs never hand a frame back to its sender).

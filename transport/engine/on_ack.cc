@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Cumulative acks: every frame up to `ack` has been received, so its kept
 // reference is released and the request it ended completes.
 #include <rte_mbuf.h>

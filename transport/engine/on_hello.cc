@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The session handshake. HELLO carries the sender's incarnation for this
 // session; HELLO_ACK returns both. An incarnation different from the one we
 // knew means the peer restarted (or declared us unreachable and started

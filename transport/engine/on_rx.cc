@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Receiving: one RX burst, each frame decoded, checked against its session
 // and handed to the handler for its type.
 #include <rte_ethdev.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Sequenced frames: applied exactly once, in sequence order. Duplicates are
 // dropped (and acked again, in case our ack was what got lost); frames that
 // arrive early wait in the reorder buffer; a message's frames are gathered

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // What happens when a peer goes away: its waiting requests fail within the
 // bound, other peers are served on, a restarted peer (new incarnation) is
 // accepted, and frames from its old incarnation are dropped. And a sender

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The engine over each kind of port a cluster file can name, brought up as a
 // program would bring it up from its cluster file: the file is loaded, EAL
 // started with its arguments (--vdev= from [controller.dpdk0]), the port found

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // How the engine loop is driven (EngineSettings::progress): by a thread of
 // its own that keeps the driver role and naps when idle (kThread), by the
 // application threads that wait on completions with a background thread as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // How the engine is driven (progress.cc): a dedicated thread pinned where
 // the settings say, napping when idle and woken by a request; caller-driven
 // progress with a backstop thread. Each case runs in a forked child with an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The reliability promise under injected faults: 100,000 messages over every
 // ordered pair of 2 and of 4 in-process nodes, with 10% drop, 10% reorder,
 // 1% duplication and 0.1% corruption on every receive path, arrive exactly

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Nothing here initialises EAL: the ring must work without it.
 #include "transport/engine/request_ring.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The application-thread side of the engine (SendMessage builds a message's
 // frames and queues it on the request ring) and the engine side that takes
 // requests off the ring and lets them into each peer's send window.

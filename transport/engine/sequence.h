@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Session sequence numbers: 64-bit inside the engine (they never wrap in
 // practice), 32-bit on the wire. The wire value runs 1..2^32-1 and wraps,
 // skipping 0, which the decoder reserves for unsequenced frames and which an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Session management asked for from outside the loop: opening every session
 // at once, reading a session's state, and stopping once every session is
 // quiet.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Control tasks: closures that application threads hand the engine thread
 // (through a ring of their own) and wait for, so that control calls are
 // serialized with the data path without a lock.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Many application threads sending through one engine at once, through the
 // request ring, waiting on their completions: nothing lost, each thread's
 // messages in its order, and (under --config=tsan) no data race. Once with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Time-driven work, per session: handshake retries, retransmission with
 // exponential back-off, heartbeats, and declaring a peer unreachable when it
 // is silent or acknowledges nothing.

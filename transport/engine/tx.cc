@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Sending: sequenced frames get their sequence number, ack and incarnations
 // (and so their checksum) when they enter the window; control frames are
 // built here; everything queued in an iteration leaves in TX bursts at its

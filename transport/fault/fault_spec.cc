@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/fault/fault_spec.h"
 
 #include <charconv>

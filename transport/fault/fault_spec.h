@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // What faults to inject into a stream of frames, as a cluster file or a test
 // writes them. Plain data with no DPDK types, so that the cluster-file parser
 // can hold one; transport/fault/injector.h applies it to mbufs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Seeded fault injection on a stream of frames (mbufs), so that reliability
 // tests can drop, duplicate, reorder, delay and corrupt frames reproducibly on
 // any port type. The engine keeps one injector per direction and runs every

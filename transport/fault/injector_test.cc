@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // FaultInjector on real mbufs. Every case needs EAL for its mempool, and EAL
 // comes up once per process, so each runs in a forked child with a fresh
 // pool; a full pool at the end shows that no frame leaked and none was freed

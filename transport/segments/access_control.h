@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Who may connect to an exported segment, and with what rights: the
 // exporter's decision when a CONNECT frame arrives, and the check an access
 // list must pass before it is published. Pure functions of what the exporter

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Replies leave in the order their requests arrived. One that finds the
 // frame pool empty waits here, and so does every reply after it, until Poll
 // finds frames again (acks free them).

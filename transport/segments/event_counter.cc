@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/segments/event_counter.h"
 
 #include <fcntl.h>

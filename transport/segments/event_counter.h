@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The pending-event count of a segment (rsm_intr_signal_post/wait,
 // rsm_memseg_get_pollfd(3RSM)).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The segments a node has published, and who is connected to each: the
 // exporter's half of the protocol's state. Not thread-safe: an engine's
 // SegmentService owns one on its engine thread, the loopback controller one

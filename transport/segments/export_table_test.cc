@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The exporter's table on its own: id assignment, who may connect (through
 // DecideAccess), and which bytes an access may touch, with the offsets and
 // lengths a hostile frame could carry.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The exporter's calls, from application threads: each runs as a task on
 // the engine thread, where the table lives.
 #include "transport/segments/segment_service.h"

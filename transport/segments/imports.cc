@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The importer's calls, from application threads. Requests that expect a
 // reply (CONNECT, GET) are registered and sent in one engine task, so the
 // reply cannot arrive before its waiter is known; PUTs go through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // BARRIER at the exporter. Sessions deliver in order and the exporter
 // applies each PUT as it is delivered, so when a BARRIER arrives every
 // access sent before it on the same session has been applied or refused:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // CONNECT at the exporter (the access decision), CONNECT_REPLY at the
 // importer, DISCONNECT at the exporter.
 #include "transport/segments/segment_service.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // GET at the exporter (read the segment, reply with the bytes), and at the
 // importer GET_REPLY and BARRIER_ACK (copy any bytes where the caller
 // waits, then complete its request).

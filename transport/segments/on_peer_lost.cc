@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A peer's session ended: its connections to our segments are forgotten,
 // our connections to its segments end, and whatever we were waiting for
 // from it fails now instead of at a timeout.

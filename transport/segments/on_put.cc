@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // PUT at the exporter: checked against the connection, its rights and the
 // segment's bounds, then written. Nothing outside a segment is ever written.
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // REVOKE: the exporter ended a connection (unpublish, destroy, or an access
 // on a connection it no longer knows). The importer's later calls report
 // it until the application connects again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // SIGNAL: an importer rings the exporter's segment, or the exporter rings
 // one import. Either way one event is added to the receiving segment's
 // count (or not, with RSM_SIGPOST_NO_ACCUMULATE and one already pending).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // What a controller does with segments, behind the RSMAPI's checks: the
 // loopback controller copies in-process (rsm/loopback), a DPDK controller
 // speaks the segment protocol through its engine (SegmentService). The

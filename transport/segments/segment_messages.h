@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Payloads of the segment protocol's messages, beyond what the frame header
 // carries (docs/protocol.md, "Segment messages"). Integers are little-endian
 // and every decoder checks the exact length: a payload off the wire is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The payload codecs of the segment protocol: what is encoded decodes to
 // the same values, the layout is the documented little-endian one, and a
 // payload of any other length is refused (it comes off the wire).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The service's life (Start, Close), its traffic figures, and dispatch: each
 // message type to the file that handles it.
 #include "transport/segments/segment_service.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The segment protocol on one engine: the MessageSink that turns CONNECT,
 // PUT, GET, ... into actions on this node's exported segments, and the
 // importer's calls that send them. Exporter state (the ExportTable) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The segment protocol end to end: two nodes on cross-connected net_ring
 // ports, each engine on a thread of its own with a SegmentService as its
 // sink, the test thread calling the services as an application would. Node

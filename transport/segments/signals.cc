@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Posting signals, from application threads: an importer rings the
 // exporter's segment, an exporter rings every import of its segment.
 #include "transport/segments/segment_service.h"

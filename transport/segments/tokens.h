@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Tokens name an importer's connections and tags its outstanding GETs,
 // BARRIERs and CONNECTs in frames (32 bits on the wire). At a few million
 // requests a second the counter wraps within hours, so a value still in use

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/testing/child_process.h"
 
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/testing/ring_fabric.h"
 
 #include <rte_eth_ring.h>

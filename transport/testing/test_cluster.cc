@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/testing/test_cluster.h"
 
 #include <rte_eal.h>

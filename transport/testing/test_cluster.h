@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #ifndef RSM_TRANSPORT_TESTING_TEST_CLUSTER_H_
 #define RSM_TRANSPORT_TESTING_TEST_CLUSTER_H_
 

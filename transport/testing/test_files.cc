@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "transport/testing/test_files.h"
 
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Files a test writes for the code under test (cluster files, segment-id
 // files), where Bazel lets it write.
 #ifndef RSM_TRANSPORT_TESTING_TEST_FILES_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // What a test can see of this process's threads.
 #ifndef RSM_TRANSPORT_TESTING_THREADS_H_
 #define RSM_TRANSPORT_TESTING_THREADS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Encoding, validation and decoding of segment protocol frames: the only
 // place that knows the byte layout (docs/protocol.md). Frames are plain
 // byte buffers; the engine places them in mbufs. Nothing here needs the EAL.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // CRC-32C (Castagnoli), the frame check of the segment protocol.
 #ifndef RSM_TRANSPORT_WIRE_CRC32C_H_
 #define RSM_TRANSPORT_WIRE_CRC32C_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The frame header of the segment protocol, as the engine sees it (host byte
 // order). codec.h puts it on the wire and takes it off again;
 // docs/protocol.md is the normative description of both.

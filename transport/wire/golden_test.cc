@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // testdata/wire/golden_frames.pcap pins the wire format: if this test fails,
 // either the codec changed by accident, or on purpose and the capture must be
 // regenerated (bazel run //tools/golden_frames:make_golden_frames), reviewed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The native C++ rules under rules_cc's names (Bazel 4 has them built in)."""
 
 def cc_binary(**attrs):

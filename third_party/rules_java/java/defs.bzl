@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The native Java rules under rules_java's names (Bazel 4 has them built in)."""
 
 def java_binary(**attrs):
