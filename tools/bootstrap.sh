@@ -26,6 +26,8 @@ PACKAGES=(
   python3
   # clang and its libFuzzer/sanitizer runtimes for fuzz/ (in bazel test //...).
   clang libclang-rt-14-dev
+  # man and groff render the 3RSM man pages (//docs:man_pages_test, //tools:install_test).
+  man-db groff-base
 )
 
 # A package counts as present only when dpkg says "install ok installed";
