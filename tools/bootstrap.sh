@@ -28,6 +28,8 @@ PACKAGES=(
   clang libclang-rt-14-dev
   # man and groff render the 3RSM man pages (//docs:man_pages_test, //tools:install_test).
   man-db groff-base
+  # tshark runs the Wireshark dissector tools/wireshark/rsm.lua (//tools/wireshark:dissector_test).
+  tshark
 )
 
 # A package counts as present only when dpkg says "install ok installed";
