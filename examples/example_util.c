@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Helpers the example programs share: names of RSMAPI codes, little-endian
- * records with a checksum, time, argument parsing, the frame counters. */
-/* clock_gettime and nanosleep under -std=c99. */
+ * records with a checksum, time, command-line checks, the frame counters. */
+/* clock_gettime, nanosleep and optind under -std=c99. */
 #define _POSIX_C_SOURCE 200112L
 
 #include "example_util.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *rsm_error_name(int code) {
   switch (code) {
@@ -114,17 +117,65 @@ void sleep_ms(long ms) {
   }
 }
 
-/* Parses a whole decimal or 0x-prefixed number in [min, max]. */
 int parse_number(const char *text, unsigned long min, unsigned long max,
                  unsigned long *out) {
+  const char *digits = text;
+  int base = 10;
   char *end;
   unsigned long value;
-  if (text == NULL || *text == '\0' || *text == '-') return -1;
+  if (text == NULL) return -1;
+  if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    digits = text + 2;
+    base = 16;
+  }
+  /* strtoul alone would take " 5", "+5", "-5" (as a huge number) and, with
+   * base 0, "010" as octal 8: let only digits start the number. */
+  if (base == 16 ? !isxdigit((unsigned char)*digits)
+                 : !isdigit((unsigned char)*digits)) {
+    return -1;
+  }
   errno = 0;
-  value = strtoul(text, &end, 0);
+  value = strtoul(digits, &end, base);
   if (errno != 0 || *end != '\0' || value < min || value > max) return -1;
   *out = value;
   return 0;
+}
+
+void exit_usage(const char *program) {
+  fprintf(stderr, "Try '%s --help' for the options.\n", program);
+  exit(EXIT_USAGE);
+}
+
+void usage_error(const char *program, const char *format, ...) {
+  va_list args;
+  fprintf(stderr, "%s: ", program);
+  va_start(args, format);
+  vfprintf(stderr, format, args);
+  va_end(args);
+  fputc('\n', stderr);
+  exit_usage(program);
+}
+
+char *only_argument(int argc, char **argv) {
+  if (optind >= argc) return NULL;
+  if (optind + 1 < argc) {
+    usage_error(argv[0], "unexpected argument '%s'", argv[optind + 1]);
+  }
+  return argv[optind];
+}
+
+unsigned long option_number(const char *program, const char *option,
+                            const char *text, unsigned long min,
+                            unsigned long max) {
+  unsigned long value = 0;
+  if (parse_number(text, min, max, &value) != 0) {
+    /* Segment ids (0x400000 up) read better in hexadecimal. */
+    usage_error(program,
+                min > 0xffff ? "%s: '%s' is not a number from 0x%lx to 0x%lx"
+                             : "%s: '%s' is not a number from %lu to %lu",
+                option, text, min, max);
+  }
+  return value;
 }
 
 void print_counters(const char *who, rsmapi_controller_handle_t controller,
