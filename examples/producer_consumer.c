@@ -1,14 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* producer_consumer: two processes share one segment and one signal.
  *
- * The consumer exports a page-aligned buffer big enough for N fixed-size
- * records and publishes it under a fixed segment id that both sides know in
- * advance (RSMAPI has no name service: ids are agreed out of band). The
- * producer imports it, writes every record with rsm_memseg_import_put inside
- * an explicit barrier (open, puts, close: a successful close means every put
- * since the open reached the consumer's memory), then rings the consumer with
- * rsm_intr_signal_post. The consumer, woken by that signal, checks every
+ * What it shows. The consumer exports a page-aligned buffer big enough for
+ * N fixed-size records and publishes it under a fixed segment id that both
+ * sides know in advance (RSMAPI has no name service: ids are agreed out of
+ * band), optionally with an access list. The producer imports it, writes
+ * every record inside an explicit barrier (open, puts, close: a successful
+ * close means every put since the open reached the consumer's memory), then
+ * rings the consumer. The consumer, woken by that signal, checks every
  * record in its own memory and exits 0 only if all of them are intact.
+ *
+ *   consumer: rsm_get_controller, rsm_memseg_export_create,
+ *             rsm_memseg_export_publish (with an rsmapi_access_entry_t list
+ *             under --allow), then rsm_intr_signal_wait, or with --poll
+ *             rsm_memseg_get_pollfd, poll(2), rsm_intr_signal_wait_pollfd
+ *             and rsm_memseg_release_pollfd, as a program with other
+ *             descriptors to watch would; then rsm_memseg_export_unpublish,
+ *             rsm_memseg_export_destroy, rsm_release_controller.
+ *   producer: rsm_memseg_import_connect (retried while the consumer is not
+ *             up or has not published), rsm_memseg_import_init_barrier,
+ *             rsm_memseg_import_set_mode(RSM_BARRIER_MODE_EXPLICIT),
+ *             rsm_memseg_import_open_barrier, rsm_memseg_import_put per
+ *             record, rsm_memseg_import_close_barrier (the span once more on
+ *             RSMERR_BARRIER_FAILURE), rsm_intr_signal_post,
+ *             rsm_memseg_import_destroy_barrier, rsm_memseg_import_disconnect.
  *
  *   producer_consumer consumer [--poll] [--allow NODE] [--timeout SECONDS]
  *                              [--segment-id ID] [--records N]
@@ -16,15 +31,14 @@
  *   producer_consumer producer --node CONSUMER_NODE [--segment-id ID]
  *                              [--records N] [--controller NAME]
  *
- * The consumer waits with rsm_intr_signal_wait, or with --poll in poll(2) on
- * the segment's descriptor (rsm_memseg_get_pollfd), as a program with other
- * descriptors to watch would. --allow NODE publishes with an access list
- * naming only that node; without it any node may connect. Both sides must
- * agree on --segment-id (default 0x400100; applications may publish ids
- * 0x400000 to 0x7fffffff) and --records (default 1000).
+ * Every option has a short form (-p, -a, -t, -s, -r, -c, -n); --help lists
+ * them with their defaults. Both sides must agree on --segment-id (default
+ * 0x400100; applications may publish ids 0x400000 to 0x7fffffff) and
+ * --records (default 1000).
  *
- * Two processes on one host, over net_memif: node 1 is the consumer (and the
- * memif server), node 2 the producer. From the top of the repository, in two
+ * Running it. Two processes on one host, over net_memif, with the two
+ * cluster files in testdata/cluster/: node 1 is the consumer (and the memif
+ * server), node 2 the producer. From the top of the repository, in two
  * terminals, in either order (the producer retries for 10 s):
  *
  *   bazel build //examples:producer_consumer
@@ -38,12 +52,38 @@
  * which removes the socket file; one that was killed leaves it behind: rm -f
  * it before the next run, or the consumer's rsm_get_controller fails with
  * RSMERR_CTLR_NOT_PRESENT. On a cluster, give each host its cluster file.
+ * On the embedded default (no RSM_CONFIG) there is only node 1 and no peer:
+ * the producer cannot reach a consumer there.
+ *
+ * Outside Bazel, against the installed library (tools/install.sh):
+ *
+ *   cc -std=c99 producer_consumer.c example_util.c \
+ *       $(pkg-config --cflags --libs rsm)
+ *
+ * What they print (numbers vary):
+ *
+ *   consumer: published 1000 records (65536 bytes) as segment 0x400100 to
+ *             node 2
+ *   consumer: waiting up to 30 s for the producer's signal
+ *             (rsm_intr_signal_wait)
+ *   consumer: verified 1000 records (64000 bytes)
+ *   consumer: dpdk0 frames in ..., out ..., retransmitted 0, dropped 0;
+ *             puts applied ...
+ *
+ *   producer: connected to segment 0x400100 on node 1
+ *   producer: wrote 1000 records (64000 bytes) in 12 ms
+ *   producer: signal posted
+ *
+ * and both exit 0. A bad record, a timeout or a failing call prints what
+ * failed (the call, its error name and code) and exits 1; a bad command
+ * line exits 2.
  *
  * Only <rsmapi.h> is needed, and <rsm_dpdk.h> for the frame counters the
  * consumer prints (example_util's print_counters: leave both out on
  * Solaris). */
-#define _POSIX_C_SOURCE 200112L
+#define _DEFAULT_SOURCE /* getopt_long, with -std=c99 */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <rsm_dpdk.h>
@@ -56,10 +96,16 @@
 
 #include "example_util.h"
 
-#define DEFAULT_SEGMENT_ID 0x400100u
+#define DEFAULT_CONTROLLER "dpdk0"
+/* The segment ids an application may publish under. */
+#define MIN_SEGMENT_ID 0x400000ul
+#define MAX_SEGMENT_ID 0x7ffffffful
+#define DEFAULT_SEGMENT_ID 0x400100ul
 #define DEFAULT_RECORDS 1000ul
 #define MAX_RECORDS (1ul << 24) /* 1 GiB of records */
-#define DEFAULT_TIMEOUT_S 30
+#define MAX_NODE 64ul           /* RSMAPI node ids are 1..64 */
+#define DEFAULT_TIMEOUT_S 30ul
+#define MAX_TIMEOUT_S ((unsigned long)INT_MAX / 1000) /* in ms, an int */
 #define CONNECT_RETRY_MS 100
 #define CONNECT_PATIENCE_MS 10000
 
@@ -111,7 +157,7 @@ static int check_record(const unsigned char *record, uint64_t sequence) {
   return 0;
 }
 
-/* ---- Small helpers ----------------------------------------------------- */
+/* ---- Command line ------------------------------------------------------ */
 
 struct options {
   int consumer; /* 1: consumer, 0: producer */
@@ -124,78 +170,128 @@ struct options {
   int timeout_s;
 };
 
-static int usage(void) {
-  fprintf(stderr,
-          "usage: producer_consumer consumer [--poll] [--allow NODE] "
-          "[--timeout SECONDS]\n"
-          "                                  [--segment-id ID] [--records N] "
-          "[--controller NAME]\n"
-          "       producer_consumer producer --node CONSUMER_NODE "
-          "[--segment-id ID]\n"
-          "                                  [--records N] "
-          "[--controller NAME]\n"
-          "Segment ids 0x400000 to 0x7fffffff (default 0x%x); records 1 to "
-          "%lu (default %lu).\n",
-          DEFAULT_SEGMENT_ID, MAX_RECORDS, DEFAULT_RECORDS);
-  return 2;
+static void usage(FILE *out) {
+  fprintf(
+      out,
+      "usage: producer_consumer consumer [--poll] [--allow NODE] "
+      "[--timeout SECONDS]\n"
+      "                                  [--segment-id ID] [--records N] "
+      "[--controller NAME]\n"
+      "       producer_consumer producer --node CONSUMER_NODE "
+      "[--segment-id ID]\n"
+      "                                  [--records N] "
+      "[--controller NAME]\n"
+      "The consumer exports and publishes a segment for N records and\n"
+      "waits for a signal; the producer puts the records into it inside\n"
+      "a barrier, then signals. Run each with its own cluster file\n"
+      "(RSM_CONFIG), e.g. testdata/cluster/memif_node1.ini and\n"
+      "memif_node2.ini.\n"
+      "\n"
+      "Both:\n"
+      "  -c, --controller NAME  the controller to use (default %s)\n"
+      "  -s, --segment-id ID    the consumer's segment id, 0x%lx to 0x%lx\n"
+      "                         (default 0x%lx); both must agree\n"
+      "  -r, --records N        64-byte records, 1 to %lu (default %lu);\n"
+      "                         both must agree\n"
+      "  -h, --help             print this and exit\n"
+      "Consumer:\n"
+      "  -a, --allow NODE       publish to node NODE only, 1 to %lu\n"
+      "                         (default: to any node)\n"
+      "  -t, --timeout SECONDS  how long to wait for the signal, 1 to %lu\n"
+      "                         (default %lu)\n"
+      "  -p, --poll             wait in poll(2) on the segment's\n"
+      "                         descriptor (default: rsm_intr_signal_wait)\n"
+      "Producer:\n"
+      "  -n, --node NODE        the consumer's node, 1 to %lu (required)\n",
+      DEFAULT_CONTROLLER, MIN_SEGMENT_ID, MAX_SEGMENT_ID, DEFAULT_SEGMENT_ID,
+      MAX_RECORDS, DEFAULT_RECORDS, MAX_NODE, MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S,
+      MAX_NODE);
 }
 
-static int parse_options(int argc, char **argv, struct options *o) {
-  static char default_controller[] = "dpdk0";
-  unsigned long value;
-  int i;
-  if (argc < 2) return -1;
-  if (strcmp(argv[1], "consumer") == 0) {
-    o->consumer = 1;
-  } else if (strcmp(argv[1], "producer") == 0) {
-    o->consumer = 0;
-  } else {
-    return -1;
-  }
-  role = argv[1];
+/* Fills `o` from the command line: the role and the options, in any order.
+ * Exits 0 after --help, EXIT_USAGE (2) on a bad option or value, or on an
+ * option of the other role. Messages start with argv[0], as getopt_long's do.
+ */
+static void parse_options(int argc, char **argv, struct options *o) {
+  static char default_controller[] = DEFAULT_CONTROLLER;
+  static const struct option long_options[] = {
+      {"controller", required_argument, NULL, 'c'},
+      {"segment-id", required_argument, NULL, 's'},
+      {"records", required_argument, NULL, 'r'},
+      {"allow", required_argument, NULL, 'a'},
+      {"timeout", required_argument, NULL, 't'},
+      {"poll", no_argument, NULL, 'p'},
+      {"node", required_argument, NULL, 'n'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *consumer_option = NULL; /* one given, to reject for a producer */
+  const char *role_name;
+  int c;
   o->poll = 0;
   o->controller = default_controller;
-  o->segment_id = DEFAULT_SEGMENT_ID;
+  o->segment_id = (rsm_memseg_id_t)DEFAULT_SEGMENT_ID;
   o->records = DEFAULT_RECORDS;
   o->node = 0;
   o->allow = 0;
-  o->timeout_s = DEFAULT_TIMEOUT_S;
-  for (i = 2; i < argc; ++i) {
-    const char *option = argv[i];
-    const char *argument = i + 1 < argc ? argv[i + 1] : NULL;
-    if (o->consumer && strcmp(option, "--poll") == 0) {
-      o->poll = 1;
-      continue;
+  o->timeout_s = (int)DEFAULT_TIMEOUT_S;
+  while ((c = getopt_long(argc, argv, "c:s:r:a:t:pn:h", long_options, NULL)) !=
+         -1) {
+    switch (c) {
+      case 'c':
+        o->controller = optarg;
+        break;
+      case 's':
+        o->segment_id = (rsm_memseg_id_t)option_number(
+            argv[0], "--segment-id", optarg, MIN_SEGMENT_ID, MAX_SEGMENT_ID);
+        break;
+      case 'r':
+        o->records =
+            option_number(argv[0], "--records", optarg, 1, MAX_RECORDS);
+        break;
+      case 'a':
+        o->allow = (rsm_node_id_t)option_number(argv[0], "--allow", optarg, 1,
+                                                MAX_NODE);
+        consumer_option = "--allow";
+        break;
+      case 't':
+        o->timeout_s =
+            (int)option_number(argv[0], "--timeout", optarg, 1, MAX_TIMEOUT_S);
+        consumer_option = "--timeout";
+        break;
+      case 'p':
+        o->poll = 1;
+        consumer_option = "--poll";
+        break;
+      case 'n':
+        o->node = (rsm_node_id_t)option_number(argv[0], "--node", optarg, 1,
+                                               MAX_NODE);
+        break;
+      case 'h':
+        usage(stdout);
+        exit(EXIT_SUCCESS);
+      default: /* '?': getopt_long has printed what is wrong */
+        exit_usage(argv[0]);
     }
-    if (strcmp(option, "--controller") == 0 && argument != NULL) {
-      o->controller = argv[i + 1];
-    } else if (strcmp(option, "--segment-id") == 0 &&
-               parse_number(argument, 0x400000ul, 0x7ffffffful, &value) == 0) {
-      o->segment_id = (rsm_memseg_id_t)value;
-    } else if (strcmp(option, "--records") == 0 &&
-               parse_number(argument, 1, MAX_RECORDS, &value) == 0) {
-      o->records = value;
-    } else if (!o->consumer && strcmp(option, "--node") == 0 &&
-               parse_number(argument, 1, 64, &value) == 0) {
-      o->node = (rsm_node_id_t)value;
-    } else if (o->consumer && strcmp(option, "--allow") == 0 &&
-               parse_number(argument, 1, 64, &value) == 0) {
-      o->allow = (rsm_node_id_t)value;
-    } else if (o->consumer && strcmp(option, "--timeout") == 0 &&
-               parse_number(argument, 1, INT_MAX / 1000, &value) == 0) {
-      o->timeout_s = (int)value;
-    } else {
-      fprintf(stderr, "%s: bad option or value: %s%s%s\n", role, option,
-              argument != NULL ? " " : "", argument != NULL ? argument : "");
-      return -1;
-    }
-    ++i; /* the option's value */
+  }
+  role_name = only_argument(argc, argv);
+  if (role_name == NULL) usage_error(argv[0], "say consumer or producer");
+  if (strcmp(role_name, "consumer") == 0) {
+    o->consumer = 1;
+  } else if (strcmp(role_name, "producer") == 0) {
+    o->consumer = 0;
+  } else {
+    usage_error(argv[0], "'%s': say consumer or producer", role_name);
+  }
+  if (o->consumer && o->node != 0) {
+    usage_error(argv[0], "--node is for the producer");
+  }
+  if (!o->consumer && consumer_option != NULL) {
+    usage_error(argv[0], "%s is for the consumer", consumer_option);
   }
   if (!o->consumer && o->node == 0) {
-    fprintf(stderr, "producer: --node CONSUMER_NODE is required\n");
-    return -1;
+    usage_error(argv[0], "the producer needs --node CONSUMER_NODE");
   }
-  return 0;
+  role = o->consumer ? "consumer" : "producer";
 }
 
 /* ---- Consumer ---------------------------------------------------------- */
@@ -516,6 +612,6 @@ int main(int argc, char **argv) {
   /* One line at a time, so that a log file interleaves stdout and stderr in
    * the order things happened. */
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (parse_options(argc, argv, &options) != 0) return usage();
+  parse_options(argc, argv, &options);
   return options.consumer ? run_consumer(&options) : run_producer(&options);
 }

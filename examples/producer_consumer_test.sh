@@ -11,8 +11,32 @@
 # testdata/cluster/: each test run needs a socket of its own.
 set -euo pipefail
 
-prog="${TEST_SRCDIR}/${TEST_WORKSPACE}/examples/producer_consumer"
+runfiles="${TEST_SRCDIR}/${TEST_WORKSPACE}"
+prog="$runfiles/examples/producer_consumer"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+source "$runfiles/examples/cli_checks.sh"
+
+# The command line, before any DPDK starts.
+check_help "$prog" --controller --segment-id --records --allow --timeout \
+  --poll --node
+check_usage_error "say consumer or producer\$" "$prog"
+check_usage_error "'both': say consumer or producer" "$prog" both
+check_usage_error "unexpected argument 'producer'" "$prog" consumer producer
+check_usage_error "unrecognized option '--bogus'" "$prog" consumer --bogus
+check_usage_error "requires an argument" "$prog" producer --node
+check_usage_error "the producer needs --node CONSUMER_NODE" "$prog" producer
+check_usage_error "--node is for the producer" "$prog" consumer -n 1
+check_usage_error "--poll is for the consumer" "$prog" producer -n 1 --poll
+check_usage_error "--allow is for the consumer" "$prog" producer -n 1 -a 1
+check_usage_error "--node: '65' is not a number from 1 to 64" \
+  "$prog" producer --node 65
+check_usage_error "--records: 'many' is not a number from 1 to 16777216" \
+  "$prog" producer -n 1 --records many
+check_usage_error "--records: '0' is not a number" "$prog" consumer -r 0
+check_usage_error "--records: ' 5' is not a number" "$prog" consumer -r ' 5'
+check_usage_error "--timeout: '3s' is not a number" "$prog" consumer -t 3s
+check_usage_error "--segment-id: '0x' is not a number" "$prog" consumer -s 0x
+check_usage_error "--allow: '-1' is not a number" "$prog" consumer --allow=-1
 
 # memif's socket path must be under 108 characters; TEST_TMPDIR usually is
 # too long, so fall back to a fresh directory under /tmp.
@@ -143,8 +167,9 @@ run() {
 
 # Signal wait, access list naming the producer's node, default segment id.
 run signal_wait 1000 ok --allow 2 --
-# poll(2) on the pollfd, no access list, another id and more records.
-run poll 5000 ok --poll --segment-id 0x7ffffff0 -- --segment-id 0x7ffffff0
+# poll(2) on the pollfd, no access list, another id and more records; the
+# short options.
+run poll 5000 ok -p -s 0x7ffffff0 -- -s 0x7ffffff0
 # The producer first: it waits for the consumer's node, then for the segment.
 PRODUCER_FIRST=1 run producer_first 1000 ok --allow 2 --
 # An access list without the producer's node.
