@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* cluster: one node of an N-node ring; a token goes round it R times.
  *
- *   cluster --nodes N --rounds R [--timeout-ms T]
+ *   cluster --nodes N --rounds R [--timeout-ms T] [--controller NAME]
+ *   (short: -n N -r R -t T -c NAME; --help lists them with their defaults)
  *
- * Run one process per node, each with its own cluster file (RSM_CONFIG):
- * this node's id is the cluster file's node_id, as
- * rsm_get_interconnect_topology reports it. Node ids must be 1..N.
- *
- * Every node exports one page and publishes it, to any node, as segment
- * 0x400200 (RSMAPI has no name service: the id is agreed in advance), then
- * imports the same segment of its successor: node i -> node i % N + 1. The
- * successor may not be up yet, so the connect is retried for up to T ms.
+ * What it shows: N processes, each both exporter and importer, with only
+ * agreed ids between them. This node's id comes from
+ * rsm_get_interconnect_topology (the cluster file's node_id); node ids must
+ * be 1..N. Every node exports one page (rsm_memseg_export_create) and
+ * publishes it to any node as segment 0x400200 (rsm_memseg_export_publish;
+ * RSMAPI has no name service: the id is agreed in advance), then imports
+ * the same segment of its successor, node i -> node i % N + 1
+ * (rsm_memseg_import_connect, retried for up to T ms while the successor is
+ * not up or has not published yet).
  *
  * Node 1 starts round 1: it writes a token {round, hop, value} into its
  * successor's page with rsm_memseg_import_put and rings it with
@@ -19,33 +21,64 @@
  * exactly what its predecessor had to send, and passes the next one on. The
  * hop of a token is its sender's id and its value a hash of round and hop,
  * so a node knows what to expect without being told. Node 1 starts the next
- * round when the token comes back; after R rounds every node has received R
- * tokens, prints
+ * round when the token comes back. A put in the default (implicit) barrier
+ * mode returns once the bytes are in the successor's memory, and sessions
+ * deliver in order, so the signal never overtakes its token. At the end:
+ * rsm_memseg_import_disconnect, rsm_memseg_export_unpublish,
+ * rsm_memseg_export_destroy, rsm_release_controller.
  *
- *   cluster: node <id>: <R> tokens received and verified
+ * Running it, from the top of the repository after
+ * `bazel build //examples:cluster`:
  *
- * and exits 0. A wrong token, a timeout or a failing call prints what failed
- * and exits 1. A put in the default (implicit) barrier mode returns once the
- * bytes are in the successor's memory, and sessions deliver in order, so the
- * signal never overtakes its token.
+ * - A ring of one on the embedded default (no RSM_CONFIG): node 1 is its
+ *   own successor, and on dpdk0 every token still crosses the protocol.
  *
- * Four nodes in network namespaces on one host (as root; see
- * tools/netns_cluster.sh -h and examples/cluster_test.sh):
+ *     bazel-bin/examples/cluster --nodes 1 --rounds 100
  *
- *   bazel build //examples:cluster
- *   tools/netns_cluster.sh up 4
- *   for i in 1 2 3 4; do
- *     tools/netns_cluster.sh cluster-file $i 4 /tmp/node$i.ini
- *   done
- *   for i in 1 2 3 4; do
- *     tools/netns_cluster.sh exec $i env RSM_CONFIG=/tmp/node$i.ini \
- *         bazel-bin/examples/cluster --nodes 4 --rounds 50 &
- *   done; wait
- *   tools/netns_cluster.sh down
+ * - Two processes on one host over net_memif, with the cluster files in
+ *   testdata/cluster/ (they share the socket /tmp/rsm-producer-consumer.sock:
+ *   one pair at a time per host, and rm -f it if a node 1 was killed):
+ *
+ *     RSM_CONFIG=testdata/cluster/memif_node1.ini \
+ *         bazel-bin/examples/cluster --nodes 2 --rounds 50 &
+ *     RSM_CONFIG=testdata/cluster/memif_node2.ini \
+ *         bazel-bin/examples/cluster --nodes 2 --rounds 50
+ *
+ * - Four nodes in network namespaces on one host (as root; see
+ *   tools/netns_cluster.sh -h and examples/cluster_test.sh):
+ *
+ *     tools/netns_cluster.sh up 4
+ *     for i in 1 2 3 4; do
+ *       tools/netns_cluster.sh cluster-file $i 4 /tmp/node$i.ini
+ *     done
+ *     for i in 1 2 3 4; do
+ *       tools/netns_cluster.sh exec $i env RSM_CONFIG=/tmp/node$i.ini \
+ *           bazel-bin/examples/cluster --nodes 4 --rounds 50 &
+ *     done; wait
+ *     tools/netns_cluster.sh down
+ *
+ * Outside Bazel, against the installed library (tools/install.sh):
+ *
+ *   cc -std=c99 cluster.c example_util.c $(pkg-config --cflags --libs rsm)
+ *
+ * What each node prints (node 2 of 2 here; numbers vary):
+ *
+ *   cluster: node 2 of 2: successor node 1, 50 rounds
+ *   cluster: node 2: published segment 0x400200 (4096 bytes) to any node
+ *   cluster: node 2: connected to node 1's segment 0x400200 (1 ms)
+ *   cluster: node 2: first token from node 1 verified
+ *   cluster: node 2: 50 rounds in 111 ms
+ *   cluster: node 2: 50 tokens received and verified
+ *   cluster: node 2: dpdk0 frames in 95, out 93, retransmitted 0, dropped 0;
+ *            puts applied 50
+ *
+ * and it exits 0. A wrong token, a timeout or a failing call prints what
+ * failed and exits 1; a bad command line exits 2.
  *
  * Only <rsmapi.h> is needed, and <rsm_dpdk.h> for the frame counters printed
  * at the end (example_util's print_counters: leave both out on Solaris). */
-#define _POSIX_C_SOURCE 200112L
+#define _DEFAULT_SOURCE /* getopt_long, with -std=c99 */
+#include <getopt.h>
 #include <limits.h>
 #include <rsm_dpdk.h>
 #include <rsmapi.h>
@@ -58,10 +91,10 @@
 #include "example_util.h"
 
 #define SEGMENT_ID 0x400200u
-#define CONTROLLER "dpdk0"
+#define DEFAULT_CONTROLLER "dpdk0"
 #define DEFAULT_TIMEOUT_MS 30000
 #define CONNECT_RETRY_MS 100
-#define MAX_NODES 64 /* RSMAPI node ids are 1..64 */
+#define MAX_NODES 64ul /* RSMAPI node ids are 1..64 */
 #define MAX_ROUNDS 1000000ul
 
 /* The token, 24 bytes at offset 0 of the receiver's page, little-endian:
@@ -106,53 +139,83 @@ static int check_token(const unsigned char *token, uint64_t round,
   return -1;
 }
 
-/* ---- Small helpers ----------------------------------------------------- */
+/* ---- Command line ------------------------------------------------------ */
 
 struct options {
   unsigned long nodes;
   unsigned long rounds;
   int timeout_ms;
+  char *controller;
 };
 
-static int usage(void) {
-  fprintf(stderr,
-          "usage: cluster --nodes N --rounds R [--timeout-ms T]\n"
-          "N 1 to %d (this node's id, from RSM_CONFIG, must be 1..N); R 1 to "
-          "%lu;\nT, the longest wait for a connect or a token, default %d.\n",
-          MAX_NODES, MAX_ROUNDS, DEFAULT_TIMEOUT_MS);
-  return 2;
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: cluster --nodes N --rounds R [--timeout-ms T] "
+          "[--controller NAME]\n"
+          "One node of an N-node ring: a token goes round it R times, put\n"
+          "into each node's segment and signalled by its predecessor. Run\n"
+          "one process per node, each with its own cluster file "
+          "(RSM_CONFIG);\n"
+          "this node's id, from that file, must be 1..N.\n"
+          "\n"
+          "  -n, --nodes N          nodes in the ring, 1 to %lu (required)\n"
+          "  -r, --rounds R         rounds of the token, 1 to %lu (required)\n"
+          "  -t, --timeout-ms T     the longest wait for a connect or a "
+          "token,\n"
+          "                         1 to %d ms (default %d)\n"
+          "  -c, --controller NAME  the controller to use (default %s)\n"
+          "  -h, --help             print this and exit\n",
+          MAX_NODES, MAX_ROUNDS, INT_MAX, DEFAULT_TIMEOUT_MS,
+          DEFAULT_CONTROLLER);
 }
 
-static int parse_options(int argc, char **argv, struct options *o) {
-  unsigned long value;
-  int i;
+/* Fills `o` from the command line. Exits 0 after --help, EXIT_USAGE (2) on
+ * a bad option or value or a missing one. Messages start with argv[0], as
+ * getopt_long's do. */
+static void parse_options(int argc, char **argv, struct options *o) {
+  static char default_controller[] = DEFAULT_CONTROLLER;
+  static const struct option long_options[] = {
+      {"nodes", required_argument, NULL, 'n'},
+      {"rounds", required_argument, NULL, 'r'},
+      {"timeout-ms", required_argument, NULL, 't'},
+      {"controller", required_argument, NULL, 'c'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  char *argument;
+  int c;
   o->nodes = 0;
   o->rounds = 0;
   o->timeout_ms = DEFAULT_TIMEOUT_MS;
-  for (i = 1; i < argc; ++i) {
-    const char *option = argv[i];
-    const char *argument = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(option, "--nodes") == 0 &&
-        parse_number(argument, 1, MAX_NODES, &value) == 0) {
-      o->nodes = value;
-    } else if (strcmp(option, "--rounds") == 0 &&
-               parse_number(argument, 1, MAX_ROUNDS, &value) == 0) {
-      o->rounds = value;
-    } else if (strcmp(option, "--timeout-ms") == 0 &&
-               parse_number(argument, 1, INT_MAX, &value) == 0) {
-      o->timeout_ms = (int)value;
-    } else {
-      fprintf(stderr, "cluster: bad option or value: %s%s%s\n", option,
-              argument != NULL ? " " : "", argument != NULL ? argument : "");
-      return -1;
+  o->controller = default_controller;
+  while ((c = getopt_long(argc, argv, "n:r:t:c:h", long_options, NULL)) != -1) {
+    switch (c) {
+      case 'n':
+        o->nodes = option_number(argv[0], "--nodes", optarg, 1, MAX_NODES);
+        break;
+      case 'r':
+        o->rounds = option_number(argv[0], "--rounds", optarg, 1, MAX_ROUNDS);
+        break;
+      case 't':
+        o->timeout_ms =
+            (int)option_number(argv[0], "--timeout-ms", optarg, 1, INT_MAX);
+        break;
+      case 'c':
+        o->controller = optarg;
+        break;
+      case 'h':
+        usage(stdout);
+        exit(EXIT_SUCCESS);
+      default: /* '?': getopt_long has printed what is wrong */
+        exit_usage(argv[0]);
     }
-    ++i; /* the option's value */
+  }
+  argument = only_argument(argc, argv);
+  if (argument != NULL) {
+    usage_error(argv[0], "unexpected argument '%s'", argument);
   }
   if (o->nodes == 0 || o->rounds == 0) {
-    fprintf(stderr, "cluster: --nodes and --rounds are required\n");
-    return -1;
+    usage_error(argv[0], "--nodes and --rounds are required");
   }
-  return 0;
 }
 
 /* ---- The ring ---------------------------------------------------------- */
@@ -267,7 +330,6 @@ static int run_ring(const struct options *o, rsm_memseg_export_handle_t mine,
 }
 
 static int run(const struct options *o) {
-  static char controller_name[] = CONTROLLER;
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
   rsmapi_controller_handle_t controller;
   rsm_memseg_export_handle_t mine;
@@ -288,7 +350,7 @@ static int run(const struct options *o) {
   printf("cluster: node %u of %lu: successor node %u, %lu rounds\n", self,
          o->nodes, successor, o->rounds);
 
-  rc = rsm_get_controller(controller_name, &controller);
+  rc = rsm_get_controller(o->controller, &controller);
   if (rc != RSM_SUCCESS) {
     report("rsm_get_controller", rc);
     return 1;
@@ -325,7 +387,7 @@ static int run(const struct options *o) {
   }
   char who[32];
   snprintf(who, sizeof who, "cluster: node %u", self);
-  print_counters(who, controller, CONTROLLER);
+  print_counters(who, controller, o->controller);
 
   rc = rsm_memseg_import_disconnect(successor_segment);
   if (rc != RSM_SUCCESS) {
@@ -361,6 +423,6 @@ int main(int argc, char **argv) {
   /* One line at a time, so that a log file interleaves stdout and stderr in
    * the order things happened. */
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (parse_options(argc, argv, &options) != 0) return usage();
+  parse_options(argc, argv, &options);
   return run(&options);
 }
