@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 # Checks of an example's command line, for the tests to source: --help, and
 # the exit status 2 with a message on stderr for a bad option or value. Each
 # function prints what it checked, and on a failure prints why and returns 1
